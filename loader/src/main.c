@@ -113,8 +113,11 @@ main(int argc, char **argv)
 	int			c;
 
 	/* "+" stops at the first non-option: the rest belongs to the subcommand. */
-	while ((c = getopt_long(argc, argv, "+qvhV", options, NULL)) != -1)
+	for (;;)
 	{
+		c = getopt_long(argc, argv, "+qvhV", options, NULL);
+		if (c == -1)
+			break;
 		switch (c)
 		{
 			case 'q':
