@@ -19,7 +19,8 @@
 
 typedef struct
 {
-	long		line;			/* where the instance starts in its file */
+	const char *file;			/* the file it is listed in (not owned) */
+	long		line;			/* where the instance starts in it */
 	char	   *instance_id;
 	char	   *name;
 	char	   *region;

@@ -147,6 +147,7 @@ add_row(fleet *f, const csv_record *hdr, const csv_record *rec, const int *col, 
 	in = fleet_add_instance(f, rec->line);
 	if (in == NULL)
 		return;
+	in->file = p->file;
 	if (field_of(rec, col, COL_NAME)[0] == '\0')
 		problem(p, rec->line, "no name; every row needs one (it identifies the host)");
 	in->instance_id = nonempty(f, field_of(rec, col, COL_NAME));

@@ -390,6 +390,7 @@ read_instance(jctx *c, json_object *inst)
 	in = fleet_add_instance(c->f, json_where(c->text, c->len, c->doc, c->path, c->depth));
 	if (in == NULL)
 		return;
+	in->file = c->p->file;
 	c->first_membership = fleet_nmemberships(c->f);
 	in->instance_id = fleet_strdup(c->f, string_member(c, inst, "InstanceId"));
 	if (in->instance_id == NULL || in->instance_id[0] == '\0')
