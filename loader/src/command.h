@@ -16,4 +16,7 @@ typedef struct
 	const char *summary;
 } tm_command;
 
+/* The commands, each in the file named after it. */
+tm_result	cmd_inventory(int argc, char **argv);
+
 #endif							/* TM_COMMAND_H */
