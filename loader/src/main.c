@@ -23,7 +23,7 @@ static tm_result cmd_help(int argc, char **argv);
 static const tm_command commands[] = {
 	{"help", cmd_help, "show help for trafficmap or one of its commands"},
 	{"version", cmd_version, "print the version"},
-	{"inventory", cmd_inventory, "read the fleet, foreign names, aliases or prices from a file"},
+	{"inventory", cmd_inventory, "read the fleet (from a file or the EC2 API), foreign names, aliases, prices"},
 };
 
 static void
