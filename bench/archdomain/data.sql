@@ -1,7 +1,7 @@
 -- 1M service names of a realistic shape, the same every run (setseed): 2 to 6 labels under
 -- a few hundred distinct prefixes chosen with a skew (a few services are most of a fleet).
 -- Labels avoid '-' because PostgreSQL 15's ltree does not accept it.
-SELECT setseed(0.4242);
+SELECT setseed(0.4242) AS seeded \gset
 CREATE TABLE bench_prefix AS
 WITH tops(t, i) AS (
 	SELECT * FROM unnest(ARRAY['online', 'offline', 'infra', 'data', 'ml', 'payments', 'search', 'ads']) WITH ORDINALITY
