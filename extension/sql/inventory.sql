@@ -173,7 +173,7 @@ COMMENT ON COLUMN archdomain_aliases.pattern IS
 	'a glob of labels matched with archdomain ~ text: * is one label, ** zero or more (prod-online-search-v2/**)';
 COMMENT ON COLUMN archdomain_aliases.replacement IS 'the archdomain a matching tag becomes';
 COMMENT ON COLUMN archdomain_aliases.priority IS
-	'of several matching patterns the highest priority wins, then the longest pattern, then the first in text order';
+	'of several matching patterns the highest priority wins, then the most specific (more literal labels, then fewer **), then the first in text order';
 
 SELECT pg_catalog.pg_extension_config_dump('instances', '');
 SELECT pg_catalog.pg_extension_config_dump('ip_owners', '');
@@ -231,36 +231,40 @@ COMMENT ON FUNCTION price_at(text, text, text, timestamptz) IS
 
 -- An archdomain tag as the map shows it: sanitized, then rewritten by the best alias.
 CREATE FUNCTION archdomain_from_tag(tag text) RETURNS archdomain
-	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
 	AS $$
-DECLARE
-	clean trafficmap.archdomain := trafficmap.archdomain_sanitize(tag);
-	alias trafficmap.archdomain;
-BEGIN
-	IF clean IS NULL THEN
-		RETURN NULL;
-	END IF;
-	SELECT a.replacement INTO alias
-	  FROM trafficmap.archdomain_aliases a
-	 WHERE clean OPERATOR(trafficmap.~) a.pattern
-	 ORDER BY a.priority DESC, length(a.pattern) DESC, a.pattern
-	 LIMIT 1;
-	RETURN coalesce(alias, clean);
-END
-$$;
+	SELECT coalesce(
+	           (SELECT a.replacement
+	              FROM trafficmap.archdomain_aliases a
+	             WHERE s.clean OPERATOR(trafficmap.~) a.pattern
+	             ORDER BY a.priority DESC,
+	                   (SELECT count(*) FROM unnest(string_to_array(a.pattern, '/')) l
+	                     WHERE l NOT IN ('*', '**')) DESC,
+	                   (SELECT count(*) FROM unnest(string_to_array(a.pattern, '/')) l WHERE l = '**'),
+	                   a.pattern
+	             LIMIT 1),
+	           s.clean)
+	  FROM (SELECT trafficmap.archdomain_sanitize($1) AS clean) s
+	$$;
 
 COMMENT ON FUNCTION archdomain_from_tag(text) IS
-	'an archdomain tag value as the map shows it: archdomain_sanitize, then the best matching alias of archdomain_aliases';
+	'an archdomain tag value as the map shows it: archdomain_sanitize, then the best matching alias of archdomain_aliases (highest priority, then most specific)';
 
 -- Staging ------------------------------------------------------------------------------------
 
 CREATE FUNCTION inventory_stage() RETURNS void
 	LANGUAGE plpgsql
 	AS $$
+DECLARE
+	t text;
 BEGIN
-	DROP TABLE IF EXISTS pg_temp.inventory_instances, pg_temp.inventory_groups,
-		pg_temp.inventory_memberships, pg_temp.inventory_foreign, pg_temp.inventory_aliases,
-		pg_temp.inventory_prices, pg_temp.inventory_group_archdomains;
+	FOREACH t IN ARRAY ARRAY['inventory_instances', 'inventory_groups', 'inventory_memberships',
+	                         'inventory_foreign', 'inventory_aliases', 'inventory_prices',
+	                         'inventory_group_archdomains'] LOOP
+		IF to_regclass('pg_temp.' || t) IS NOT NULL THEN
+			EXECUTE format('DROP TABLE pg_temp.%I', t);
+		END IF;
+	END LOOP;
 	CREATE TEMP TABLE inventory_instances (
 		line integer NOT NULL,
 		instance_id text NOT NULL,
@@ -582,7 +586,7 @@ BEGIN
 		END;
 		BEGIN
 			PERFORM r.archdomain::trafficmap.archdomain;
-		EXCEPTION WHEN invalid_text_representation THEN
+		EXCEPTION WHEN data_exception OR program_limit_exceeded THEN
 			line := r.line;
 			problem := format('archdomain %s is not an archdomain: %s', r.archdomain, SQLERRM);
 			RETURN NEXT;
@@ -698,14 +702,14 @@ BEGIN
 	FOR r IN SELECT * FROM pg_temp.inventory_aliases s ORDER BY s.line LOOP
 		BEGIN
 			PERFORM 'x'::trafficmap.archdomain OPERATOR(trafficmap.~) r.pattern;
-		EXCEPTION WHEN data_exception THEN
+		EXCEPTION WHEN data_exception OR program_limit_exceeded THEN
 			line := r.line;
 			problem := format('pattern %s is not an archdomain pattern: %s', r.pattern, SQLERRM);
 			RETURN NEXT;
 		END;
 		BEGIN
 			PERFORM r.replacement::trafficmap.archdomain;
-		EXCEPTION WHEN data_exception THEN
+		EXCEPTION WHEN data_exception OR program_limit_exceeded THEN
 			line := r.line;
 			problem := format('replacement %s is not an archdomain: %s', r.replacement, SQLERRM);
 			RETURN NEXT;

@@ -62,4 +62,7 @@ extern ArchDomain *archdomain_parse_text(const char *in, size_t len);
 extern void archdomain_syntax_error(const char *noun, const char *in, size_t len,
 									const AdResult *r) pg_attribute_noreturn();
 
+/* The parsed form of a pattern, cached in flinfo->fn_extra across calls. */
+extern const AdPattern *archdomain_pattern(FmgrInfo *flinfo, const text *t);
+
 #endif							/* ARCHDOMAIN_H */

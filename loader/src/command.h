@@ -16,7 +16,8 @@ typedef struct
 	const char *summary;
 } tm_command;
 
-/* The commands, each in the file named after it. */
+/* The subcommands, each in the file named after it. */
 tm_result	cmd_inventory(int argc, char **argv);
+tm_result	cmd_load(int argc, char **argv);
 
 #endif							/* TM_COMMAND_H */

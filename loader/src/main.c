@@ -22,8 +22,9 @@ static tm_result cmd_help(int argc, char **argv);
 /* The subcommands, in the order --help lists them. */
 static const tm_command commands[] = {
 	{"help", cmd_help, "show help for trafficmap or one of its commands"},
-	{"version", cmd_version, "print the version"},
+	{"load", cmd_load, "read pcap/pcapng captures into service edges in PostgreSQL"},
 	{"inventory", cmd_inventory, "read the fleet (from a file or the EC2 API), foreign names, aliases, prices"},
+	{"version", cmd_version, "print the version"},
 };
 
 static void
