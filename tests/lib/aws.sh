@@ -5,7 +5,8 @@
 #   aws_isolate DIR     an environment with no AWS settings but the test's own
 #
 # Both servers run under Debian's /usr/bin/python3 (botocore verifies the signatures) and
-# stop when the test exits. DIR is a directory of the test's own for ports and logs.
+# stop when the test exits. DIR is a directory of the test's own for ports and logs; a
+# server started again starts a new log.
 
 AWS_PY=/usr/bin/python3
 AWS_DATA=$TM_DATA/aws
@@ -24,6 +25,7 @@ aws_endpoint_start() {
 	local dir=$1
 	shift
 	rm -f "$dir/endpoint.port"
+	: >"$dir/endpoint.log"
 	"$AWS_PY" "$TM_TESTS/lib/aws/endpoint.py" --data "$AWS_DATA" --port-file "$dir/endpoint.port" \
 		--log "$dir/endpoint.log" "$@" 2>"$dir/endpoint.err" &
 	local pid=$!
@@ -45,6 +47,7 @@ imds_start() {
 	local dir=$1
 	shift
 	rm -f "$dir/imds.port"
+	: >"$dir/imds.log"
 	"$AWS_PY" "$TM_TESTS/lib/aws/imds.py" --port-file "$dir/imds.port" --log "$dir/imds.log" "$@" \
 		2>"$dir/imds.err" &
 	local pid=$!
