@@ -396,7 +396,6 @@ list_pages(ec2_run *run, ec2_region *rg, page_kind kind, const char *extra)
 		next = NULL;
 		if (r != TM_OK || token == NULL)
 			break;
-		verbosef("%s: next page", what);
 	}
 	if (r == TM_OK && token != NULL)
 	{
