@@ -506,9 +506,10 @@ aws_request(aws_client *c, const aws_call *call, const char *body, size_t len,
 				verbosef("%s: %s", call->what, curl_message[0] ? curl_message : curl_easy_strerror(rc));
 				continue;
 			}
-			errorf("%s: no answer from %s: %s%s", call->what, call->endpoint,
+			errorf("%s: no answer from %s%s: %s%s", call->what, call->endpoint,
+				   attempt > 1 ? " in any attempt" : "",
 				   curl_message[0] ? curl_message : curl_easy_strerror(rc),
-				   rc == CURLE_COULDNT_RESOLVE_HOST ? " (is the region name right?)" : "");
+				   rc == CURLE_COULDNT_RESOLVE_HOST ? " (check the region name, and this machine's DNS)" : "");
 			*failure = curl_retryable(rc) ? AWS_FAIL_SERVER : AWS_FAIL_NETWORK;
 			return TM_ERR_REMOTE;
 		}

@@ -948,7 +948,8 @@ run_ec2(const ec2_options *o)
 	}
 	r = apply_run(&run, conn);
 	if (r == TM_OK && run.client.retries > 0)
-		notef("inventory ec2: %ld requests were repeated after throttling or transient failures", run.client.retries);
+		notef("inventory ec2: %ld request%s repeated after throttling or transient failures",
+			  run.client.retries, run.client.retries == 1 ? " was" : "s were");
 	if (r == TM_OK && run.partial)
 	{
 		warnf("inventory ec2: loaded in part (%zu of %zu regions); the messages above say what was left out",

@@ -212,7 +212,7 @@ is $? 0 "throttled first answer, then success: exit 0"
 is "$(log_field 'e.get("fault", e.get("page"))' action=DescribeInstances | head -2 | tr '\n' ' ')" "throttle 1 " \
 	"the throttled request (503 RequestLimitExceeded) was sent again"
 like "$(cat "$tmp/err")" 'attempt 2 of 5 in [0-9.]+ s' "after a backoff"
-like "$(cat "$tmp/out" "$tmp/err")" '1 requests were repeated' "and the run says so"
+like "$(cat "$tmp/out" "$tmp/err")" '1 request was repeated' "and the run says so"
 
 aws_endpoint_stop
 aws_endpoint_start "$tmp" "${keys[@]}" --malformed us-east-1:DescribeInstances:2
