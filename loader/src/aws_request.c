@@ -194,6 +194,22 @@ find_element(xmlNode *node, const char *name)
 	return NULL;
 }
 
+static void ignore_xml_error(void *ctx, const char *msg,...) __attribute__((format(printf, 2, 3)));
+
+static void
+ignore_xml_error(void *ctx, const char *msg,...)
+{
+	(void) ctx;
+	(void) msg;
+}
+
+void
+aws_xml_quiet(void)
+{
+	xmlSetGenericErrorFunc(NULL, ignore_xml_error);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
 /* EC2's <Response><Errors><Error><Code/><Message/>, or Query's <ErrorResponse><Error>. */
 static bool
 xml_error(const char *body, size_t len, char *code, size_t code_size, char *message,
@@ -207,6 +223,7 @@ xml_error(const char *body, size_t len, char *code, size_t code_size, char *mess
 
 	if (len > (size_t) INT32_MAX)
 		return false;
+	aws_xml_quiet();
 	doc = xmlReadMemory(body, (int) len, "error.xml", NULL,
 						XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL)

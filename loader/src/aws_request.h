@@ -85,6 +85,10 @@ tm_result	aws_form_escape(tm_buf *b, const char *s);
 bool		aws_error_parse(aws_protocol protocol, const char *body, size_t len,
 							char *code, size_t code_size, char *message, size_t message_size);
 
+/* Keep libxml2 from printing on stderr (encoding errors pass its parser options by): the
+ * loader reports what it finds wrong in its own words. Call before parsing. */
+void		aws_xml_quiet(void);
+
 /* Whether an error (HTTP status and AWS code, "" when none) is worth another attempt. */
 bool		aws_retryable(long status, const char *code);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aws_request.h"
 #include "inventory_json.h"
 #include "netaddr.h"
 
@@ -179,6 +180,7 @@ read_page(const char *xml, size_t len, const ec2_page *pg, const char *action, x
 		problem(pg->problems, 0, "the answer is larger than %d bytes", INT_MAX);
 		return NULL;
 	}
+	aws_xml_quiet();
 	ctxt = xmlNewParserCtxt();
 	if (ctxt == NULL)
 	{
