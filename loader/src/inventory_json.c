@@ -89,6 +89,29 @@ jproblem(jctx *c, const char *key, const char *fmt,...)
 	problem(c->p, line, "%s: %s", where, what);
 }
 
+/* A JSON type in words, with its article. */
+static const char *
+json_kind(json_type type)
+{
+	switch (type)
+	{
+		case json_type_null:
+			return "null";
+		case json_type_boolean:
+			return "a boolean";
+		case json_type_double:
+		case json_type_int:
+			return "a number";
+		case json_type_object:
+			return "an object";
+		case json_type_array:
+			return "an array";
+		case json_type_string:
+			return "a string";
+	}
+	return "a value";
+}
+
 /* A member that must be an object or array of a kind, when present; NULL when absent. */
 static json_object *
 member(jctx *c, json_object *o, const char *key, json_type type)
@@ -99,9 +122,7 @@ member(jctx *c, json_object *o, const char *key, json_type type)
 		return NULL;
 	if (!json_object_is_type(v, type))
 	{
-		jproblem(c, key, "is a %s, not a%s %s", json_type_to_name(json_object_get_type(v)),
-				 type == json_type_array || type == json_type_object ? "n" : "",
-				 json_type_to_name(type));
+		jproblem(c, key, "is %s, not %s", json_kind(json_object_get_type(v)), json_kind(type));
 		return NULL;
 	}
 	return v;
@@ -480,8 +501,8 @@ read_document(jctx *c, json_object *doc)
 
 	if (!json_object_is_type(doc, json_type_object))
 	{
-		jproblem(c, NULL, "the document is a %s, not the object aws ec2 describe-instances prints",
-				 json_type_to_name(json_object_get_type(doc)));
+		jproblem(c, NULL, "the document is %s, not the object aws ec2 describe-instances prints",
+				 json_kind(json_object_get_type(doc)));
 		return;
 	}
 	if (json_object_object_get_ex(doc, "Reservations", NULL))
