@@ -656,41 +656,6 @@ $$;
 COMMENT ON FUNCTION inventory_apply_foreign(timestamptz) IS
 	'replace the file names of foreign_names with the staged foreign-ips file';
 
-CREATE FUNCTION resolve_addresses(since timestamptz) RETURNS SETOF inet
-	LANGUAGE sql STABLE
-	AS $$
-	SELECT DISTINCT a.address
-	  FROM trafficmap.captures c
-	  JOIN trafficmap.traffic t ON t.capture_id = c.id
-	 CROSS JOIN LATERAL (VALUES (t.client), (t.server)) AS a(address)
-	 WHERE c.started >= $1
-	   AND trafficmap.owner_at(a.address, c.started) IS NULL
-	   AND NOT EXISTS (SELECT FROM trafficmap.foreign_names f
-	                    WHERE f.source = 'file' AND f.address >>= a.address)
-	$$;
-
-COMMENT ON FUNCTION resolve_addresses(timestamptz) IS
-	'the addresses in traffic captured since a time that had no owner then and have no file name: what trafficmap resolve looks up';
-
-CREATE FUNCTION resolve_store(addresses inet[], names text[], at timestamptz,
-							  OUT added bigint, OUT changed bigint)
-	LANGUAGE plpgsql
-	AS $$
-BEGIN
-	SELECT count(*) FILTER (WHERE f.address IS NULL),
-	       count(*) FILTER (WHERE f.address IS NOT NULL AND f.name <> r.name)
-	  INTO added, changed
-	  FROM unnest(addresses, names) AS r(address, name)
-	  LEFT JOIN trafficmap.foreign_names f ON f.address = r.address::cidr AND f.source = 'dns';
-	INSERT INTO trafficmap.foreign_names (address, name, source, as_of)
-	SELECT r.address::cidr, r.name, 'dns', at FROM unnest(addresses, names) AS r(address, name)
-	    ON CONFLICT (address, source) DO UPDATE SET name = excluded.name, as_of = excluded.as_of;
-END
-$$;
-
-COMMENT ON FUNCTION resolve_store(inet[], text[], timestamptz) IS
-	'keep reverse-DNS names looked up at a time as dns names of foreign_names';
-
 -- Aliases ------------------------------------------------------------------------------------
 
 CREATE FUNCTION inventory_check_aliases() RETURNS TABLE (line integer, problem text)

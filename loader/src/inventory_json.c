@@ -576,7 +576,8 @@ inventory_json_parse(const char *data, size_t len, const fleet_tag_names *tags,
 		json_object *doc;
 		enum json_tokener_error jerr;
 
-		while (pos < len && strchr(" \t\r\n", data[pos]) != NULL)
+		while (pos < len && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\r' ||
+							 data[pos] == '\n'))
 			pos++;
 		if (pos >= len)
 			break;

@@ -70,7 +70,8 @@ skip_value(cursor *c)
 				c->pos++;
 				if (depth == 0)
 				{
-					while (c->pos < c->len && strchr(",:}] \t\r\n", c->s[c->pos]) == NULL)
+					while (c->pos < c->len && c->s[c->pos] != '\0' &&
+						   strchr(",:}] \t\r\n", c->s[c->pos]) == NULL)
 						c->pos++;
 					return;
 				}
