@@ -58,3 +58,26 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a @> 'x-y/0/blue/a_b';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a ~ 'web/*/n10/**';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a <@ 'bulk';
 DROP TABLE adt;
+
+-- Long names: range keys keep cut bounds (so they fit inner pages) and still answer right.
+CREATE TABLE adlong AS
+	SELECT (CASE WHEN i % 3 = 0 THEN 'long/' ELSE 'other/' END
+	        || (SELECT string_agg(md5(i::text || '/' || j), '/') FROM generate_series(1, 1 + i % 120) j))::archdomain AS a
+	  FROM generate_series(1, 600) i;
+SELECT max(length(a::text)) AS longest, count(*) FROM adlong;
+CREATE TEMP TABLE adlong_seq AS
+	SELECT q, (SELECT count(*) FROM adlong WHERE a <@ q::archdomain) AS below,
+	          (SELECT count(*) FROM adlong WHERE a @> q::archdomain) AS above,
+	          (SELECT count(*) FROM adlong WHERE a ~ (q || '/**')) AS globbed
+	  FROM (SELECT 'long' UNION ALL SELECT 'other' UNION ALL SELECT a::text FROM adlong WHERE depth(a) > 100) qs(q);
+CREATE INDEX adlong_gist ON adlong USING gist (a);
+INSERT INTO adlong SELECT a FROM adlong WHERE depth(a) > 100;
+DELETE FROM adlong WHERE ctid IN (SELECT ctid FROM adlong ORDER BY ctid DESC LIMIT (SELECT count(*) FROM adlong WHERE depth(a) > 100) / 2);
+SET enable_seqscan = off;
+SELECT count(*) AS probes, count(*) FILTER (WHERE below > 0 AND above > 0 AND globbed > 0) AS all_found,
+       count(*) FILTER (WHERE below <> (SELECT count(*) FROM adlong WHERE a <@ q::archdomain)
+                           OR above <> (SELECT count(*) FROM adlong WHERE a @> q::archdomain)
+                           OR globbed <> (SELECT count(*) FROM adlong WHERE a ~ (q || '/**'))) AS index_disagrees
+  FROM adlong_seq;
+RESET enable_seqscan;
+DROP TABLE adlong;
