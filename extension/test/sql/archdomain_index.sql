@@ -57,6 +57,20 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a <@ 'online/midtier';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a @> 'x-y/0/blue/a_b';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a ~ 'web/*/n10/**';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a <@ 'bulk';
+-- Row estimates of @> and <@ (archdomain_hierarchy_sel) next to the rows found.
+CREATE FUNCTION estimate(q text) RETURNS TABLE (estimated bigint, actual bigint) LANGUAGE plpgsql AS $$
+DECLARE
+	j json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM adt WHERE ' || q INTO j;
+	estimated := (j -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+	EXECUTE 'SELECT count(*) FROM adt WHERE ' || q INTO actual;
+	RETURN NEXT;
+END $$;
+SELECT q, e.* FROM unnest(ARRAY[$$a <@ 'online'$$, $$a <@ 'bulk'$$, $$'bulk' @> a$$, $$a <@ 'x-y/a-b'$$,
+	$$a <@ 'nothing/here'$$, $$a @> 'x-y/0/blue/a_b'$$, $$'bulk/n7/x' <@ a$$, $$a @> 'q/r/s'$$]) q,
+	LATERAL estimate(q) e;
+DROP FUNCTION estimate;
 DROP TABLE adt;
 
 -- Long names: range keys keep cut bounds (so they fit inner pages) and still answer right.
