@@ -20,7 +20,7 @@ capture_db() {
 }
 
 capture_sha() {
-	gzip -dcf "$1" | sha256sum | cut -d' ' -f1
+	gzip -dcf "$1" 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
 capture_id() {
@@ -68,7 +68,8 @@ capture_oracle() {
 	for a in "$@"; do
 		targ+=(--tshark-arg "$a")
 	done
-	gzip -dcf "$file" >"$out.cap" && "$TM_ORACLE" "${targ[@]}" "$out.cap" >"$out"
+	gzip -dcf "$file" >"$out.cap" 2>/dev/null # a cut gzip stream still gives its bytes
+	"$TM_ORACLE" "${targ[@]}" "$out.cap" >"$out"
 	local status=$?
 	rm -f "$out.cap"
 	return $status
