@@ -331,8 +331,10 @@ read_fleet(const inventory_options *o, fleet *f)
 {
 	tm_result	r = TM_OK;
 	tm_buf		text;
+	bool		bad = false;
 	int			i;
 
+	/* Every file is read and checked, so one run reports all that is wrong. */
 	for (i = 0; i < o->nfiles && r == TM_OK; i++)
 	{
 		tm_problems p;
@@ -352,7 +354,14 @@ read_fleet(const inventory_options *o, fleet *f)
 			refuse(&p);
 		else
 			problems_end(&p);
+		if (r == TM_ERR_FORMAT)
+		{
+			bad = true;
+			r = TM_OK;
+		}
 	}
+	if (r == TM_OK && bad)
+		r = TM_ERR_FORMAT;
 	if (r == TM_OK)
 		r = check_unique_ids(f);
 	if (r == TM_OK && o->expire && !f->has_instances)

@@ -95,6 +95,8 @@ printf '{\n  "Reservations": [\n    }\n' >"$tmp/syntax.json"
 expect_bad json "$tmp/syntax.json" "\
 trafficmap: error: syntax.json:3: not valid JSON: unexpected character
 trafficmap: error: syntax.json: nothing was loaded: 1 problem; fix it and run again"
+out=$("$TM_LOADER" inventory json "$bad/describe-instances.json" "$tmp/syntax.json" 2>&1)
+is "$?:$(grep -c 'nothing was loaded' <<<"$out")" "2:2" "every file of a json run is checked and reported"
 head -c 2000 "$data/describe-instances.json" >"$tmp/cut.json"
 expect_bad json "$tmp/cut.json" "\
 trafficmap: error: cut.json:$(($(wc -l <"$tmp/cut.json") + 1)): the JSON ends in the middle of a value; is the file cut short?
