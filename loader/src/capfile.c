@@ -137,6 +137,11 @@ capfile_read(tm_capsrc *src, const char *name, tm_agg *agg, tm_capfile_info *inf
 
 	memset(info, 0, sizeof(*info));
 	magic = capsrc_magic(src, &n);
+	if (n == 0 && !capsrc_failed(src, &why))
+	{
+		errorf("%s: is empty, not a pcap or pcapng capture; nothing was loaded from it", name);
+		return TM_ERR_FORMAT;
+	}
 	fp = capsrc_stream(src);
 	if (fp == NULL)
 		return TM_ERR_IO;

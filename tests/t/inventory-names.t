@@ -20,8 +20,8 @@ sql() {
 # Foreign names.
 out=$("$TM_LOADER" inventory foreign "$data/foreign-ips.txt" 2>&1)
 is "$out" "inventory foreign: 6 names (6 added, 0 changed, 0 unchanged), 0 removed" "the foreign-ips file loads"
-sql "SELECT resolve_store(ARRAY['192.0.2.5', '10.1.2.3', '198.51.100.9']::inet[],
-                          ARRAY['gw.partner.example', 'box3.lab.example', 'only-dns.example'], now())" >/dev/null
+sql "INSERT INTO foreign_names VALUES ('192.0.2.5', 'gw.partner.example', 'dns', now()),
+       ('10.1.2.3', 'box3.lab.example', 'dns', now()), ('198.51.100.9', 'only-dns.example', 'dns', now())" >/dev/null
 is "$(sql "SELECT string_agg(coalesce(foreign_name(a), 'NULL'), ',' ORDER BY n)
              FROM unnest(ARRAY['169.254.169.253', '10.9.9.9', '10.1.2.3', '192.0.2.5', '198.51.100.9', '2001:db8::7', '203.0.113.1']::inet[])
                   WITH ORDINALITY AS v(a, n)")" \
