@@ -66,7 +66,7 @@ usage(FILE *out)
 			"                         together), made if it does not exist\n"
 			"      --replace          store a capture again even if the same bytes were stored\n"
 			"                         before, replacing the earlier one (it keeps its id)\n"
-			"      --dry-run          read and aggregate, print what would be stored, store nothing\n"
+			"      --dry-run          read and aggregate, say what would be stored, store nothing\n"
 			"                         (no database is needed)\n"
 			"  -q, --quiet            print only warnings and errors\n"
 			"  -v, --verbose          print more about each capture\n"
@@ -95,7 +95,7 @@ usage(FILE *out)
 			"the database failed.\n"
 			"\n"
 			"Examples:\n"
-			"  tcpdump -i any -s 128 -w - -G 60 -W 1 | trafficmap load -d traffic --host web-1 -\n"
+			"  timeout -s INT 60 tcpdump -i any -s 128 -w - | trafficmap load -d traffic --host web-1 -\n"
 			"  trafficmap load -d 'host=db.example dbname=traffic' --run 2024-05-01 /var/tmp/*.pcap.gz\n"
 			"  trafficmap load --dry-run capture.pcapng\n");
 }
@@ -319,7 +319,8 @@ cmd_load(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 	{
 		r = load_one(conn, &o, run_id, argv[i]);
-		if (r == TM_ERR_DB)
+		/* A refused capture is that file's failure; a lost connection ends the run. */
+		if (r == TM_ERR_DB && PQstatus(conn) != CONNECTION_OK)
 			goto out;
 		if (r != TM_OK)
 			failed = true;
