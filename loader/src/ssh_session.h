@@ -65,8 +65,8 @@ typedef struct
 {
 	/* The host's /proc output (HOST_STATS_COMMAND); not called when it could not be read. */
 	void		(*on_stats) (void *ctx, const char *text, size_t len);
-	/* Capture bytes as they arrive; anything but TM_OK ends the session as truncated. */
-	tm_result	(*on_capture) (void *ctx, const unsigned char *p, size_t n);
+	/* Capture bytes as they arrive; anything but TM_OK (with *why set) ends it as truncated. */
+	tm_result	(*on_capture) (void *ctx, const unsigned char *p, size_t n, const char **why);
 	/* The capture ended; return false if the stream ended mid-record (then: truncated). */
 	bool		(*capture_complete) (void *ctx);
 	/* Whether any capture bytes came (a pcap header): tells failures apart. */
