@@ -16,4 +16,7 @@ typedef struct
 	const char *summary;
 } tm_command;
 
+/* The subcommands, each in the file named after it. */
+tm_result	cmd_load(int argc, char **argv);
+
 #endif							/* TM_COMMAND_H */

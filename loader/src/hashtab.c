@@ -1,0 +1,158 @@
+/*
+ * hashtab.c - open addressing with linear probing over a slot array that holds each
+ * record's hash, so most probes compare 32 bits before any key bytes.
+ */
+#include "hashtab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_SLOTS 1024
+
+void
+hashtab_init(tm_hashtab *t, size_t esize, size_t ksize, size_t max)
+{
+	memset(t, 0, sizeof(*t));
+	t->esize = esize;
+	t->ksize = ksize;
+	t->max = max;
+}
+
+void
+hashtab_free(tm_hashtab *t)
+{
+	free(t->recs);
+	free(t->slots);
+	hashtab_init(t, t->esize, t->ksize, t->max);
+}
+
+/* A fast 64-bit mix of the key's words (the keys are a few dozen bytes). */
+static uint32_t
+hash_key(const void *key, size_t n)
+{
+	const uint8_t *p = key;
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t	w;
+
+	for (; n >= 8; n -= 8, p += 8)
+	{
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	if (n > 0)
+	{
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	}
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (uint32_t) h;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t
+probe(const tm_hashtab *t, const void *key, uint32_t h)
+{
+	size_t		mask = t->nslots - 1;
+	size_t		i = h & mask;
+	uint64_t	s;
+
+	for (;;)
+	{
+		s = t->slots[i];
+		if (s == 0)
+			return i;
+		if ((uint32_t) (s >> 32) == h &&
+			memcmp(hashtab_at(t, (size_t) (uint32_t) s - 1), key, t->ksize) == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+}
+
+void *
+hashtab_find(const tm_hashtab *t, const void *key)
+{
+	uint64_t	s;
+
+	if (t->nslots == 0)
+		return NULL;
+	s = t->slots[probe(t, key, hash_key(key, t->ksize))];
+	if (s == 0)
+		return NULL;
+	return hashtab_at(t, (size_t) (uint32_t) s - 1);
+}
+
+/* Double the slot array and put every record back. */
+static tm_result
+grow_slots(tm_hashtab *t)
+{
+	size_t		n = t->nslots ? t->nslots * 2 : MIN_SLOTS;
+	uint64_t   *old = t->slots;
+	size_t		i;
+
+	t->slots = calloc(n, sizeof(*t->slots));
+	if (t->slots == NULL)
+	{
+		t->slots = old;
+		return TM_ERR_NOMEM;
+	}
+	free(old);
+	t->nslots = n;
+	for (i = 0; i < t->n; i++)
+	{
+		const void *key = hashtab_at(t, i);
+		uint32_t	h = hash_key(key, t->ksize);
+
+		t->slots[probe(t, key, h)] = ((uint64_t) h << 32) | (uint64_t) (i + 1);
+	}
+	return TM_OK;
+}
+
+static tm_result
+grow_recs(tm_hashtab *t)
+{
+	size_t		cap = t->cap ? t->cap * 2 : MIN_SLOTS / 2;
+	uint8_t    *p;
+
+	if (cap > t->max)
+		cap = t->max;
+	p = realloc(t->recs, cap * t->esize);
+	if (p == NULL)
+		return TM_ERR_NOMEM;
+	t->recs = p;
+	t->cap = cap;
+	return TM_OK;
+}
+
+void *
+hashtab_upsert(tm_hashtab *t, const void *key, bool *added)
+{
+	uint32_t	h = hash_key(key, t->ksize);
+	size_t		i;
+	uint8_t    *rec;
+
+	*added = false;
+	if (t->nslots != 0)
+	{
+		i = probe(t, key, h);
+		if (t->slots[i] != 0)
+			return hashtab_at(t, (size_t) (uint32_t) t->slots[i] - 1);
+	}
+	if (t->n >= t->max || t->n >= UINT32_MAX - 1)
+		return NULL;
+	if (t->n == t->cap && grow_recs(t) != TM_OK)
+		return NULL;
+	if ((t->n + 1) * 2 > t->nslots && grow_slots(t) != TM_OK)
+		return NULL;
+	i = probe(t, key, h);
+	rec = hashtab_at(t, t->n);
+	memset(rec, 0, t->esize);
+	memcpy(rec, key, t->ksize);
+	t->slots[i] = ((uint64_t) h << 32) | (uint64_t) (t->n + 1);
+	t->n++;
+	*added = true;
+	return rec;
+}
