@@ -277,6 +277,13 @@ parse_line(const char *s, size_t n, int lineno, hosts_list *out, hosts_error *er
 	return parse_word(s + start, n - start, lineno, out, err);
 }
 
+/* No port means SSH's own, so "h" and "h:22" are the same host. */
+static int
+port_of(const hosts_entry *e)
+{
+	return e->port != 0 ? e->port : 22;
+}
+
 static int
 cmp_entry(const void *a, const void *b)
 {
@@ -285,15 +292,13 @@ cmp_entry(const void *a, const void *b)
 	int			c = strcmp(x->host, y->host);
 
 	if (c == 0)
-		c = (x->port > y->port) - (x->port < y->port);
-	if (c == 0)
-		c = strcmp(x->user ? x->user : "", y->user ? y->user : "");
+		c = (port_of(x) > port_of(y)) - (port_of(x) < port_of(y));
 	if (c == 0)
 		c = (x->line > y->line) - (x->line < y->line);
 	return c;
 }
 
-/* The same user, host and port twice would capture one host twice. */
+/* The same host and port twice (with any users) would capture one host twice. */
 static tm_result
 check_duplicates(const hosts_list *l, hosts_error *err)
 {
@@ -313,8 +318,7 @@ check_duplicates(const hosts_list *l, hosts_error *err)
 		const hosts_entry *a = &copy[i - 1];
 		const hosts_entry *b = &copy[i];
 
-		if (strcmp(a->host, b->host) == 0 && a->port == b->port &&
-			strcmp(a->user ? a->user : "", b->user ? b->user : "") == 0)
+		if (strcmp(a->host, b->host) == 0 && port_of(a) == port_of(b))
 		{
 			seterr(err, b->line, "host '%s' is already listed on line %d; list each host once",
 				   b->host, a->line);

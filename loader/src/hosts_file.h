@@ -4,7 +4,8 @@
  * One host per line: an address or a name, optionally with a user and a port, in the forms
  * ssh users know: `host`, `user@host`, `host:port`, `user@host:port`, and for IPv6
  * `[addr]:port` or a bare address without a port. `#` starts a comment; blank lines are
- * skipped. A host listed twice is an error, since it would be captured twice.
+ * skipped. A host and port listed twice (even with other users) is an error, since the host
+ * would be captured twice.
  */
 #ifndef TM_HOSTS_FILE_H
 #define TM_HOSTS_FILE_H

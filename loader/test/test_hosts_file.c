@@ -105,15 +105,16 @@ UNIT_TEST(errors_name_the_line)
 	bad("user@\n", 1, "not a host name");
 	bad("x\nhost;rm\n", 2, "not a host name");
 	bad("ok\n\nok\n", 3, "already listed on line 1");
-	bad("u@h:22\nh:22\nu@h:22\n", 3, "already listed on line 1");
+	bad("u@h:22\nh:2222\nv@h:22\n", 3, "already listed on line 1");
+	bad("h\nh:22\n", 2, "already listed on line 1");
 }
 
-UNIT_TEST(same_host_different_user_or_port_is_fine)
+UNIT_TEST(same_host_on_another_port_is_fine)
 {
 	hosts_list	l;
 	hosts_error err;
 
-	CHECK_INT(parse("h\nu@h\nh:2222\n", &l, &err), TM_OK);
+	CHECK_INT(parse("h\nu@h:2222\nh:2223\n", &l, &err), TM_OK);
 	CHECK_INT(l.n, 3);
 	hosts_list_free(&l);
 }
@@ -137,6 +138,6 @@ UNIT_MAIN(
 		  UNIT_ENTRY(every_form),
 		  UNIT_ENTRY(empty_and_comment_only),
 		  UNIT_ENTRY(errors_name_the_line),
-		  UNIT_ENTRY(same_host_different_user_or_port_is_fine),
+		  UNIT_ENTRY(same_host_on_another_port_is_fine),
 		  UNIT_ENTRY(limits)
 )
