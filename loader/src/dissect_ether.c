@@ -16,7 +16,8 @@
  *   | TPID 0x8100/88a8 | PCP |DEI| VLAN id (12) |   then the next EtherType (or tag)
  *   +------------------+-----+---+--------------+
  *
- * LLC + SNAP (RFC 1042): DSAP 0xaa, SSAP 0xaa, control 0x03, OUI (3), EtherType (2).
+ * LLC + SNAP (RFC 1042): DSAP 0xaa, SSAP 0xaa, control 0x03, OUI (3), EtherType (2); after
+ * an 802.3 length, or after EtherType 0x8870 (jumbo LLC frames).
  */
 #include "dissect.h"
 
@@ -34,6 +35,7 @@ enum
 	ETHERTYPE_QINQ_OLD2 = 0x9200,
 	ETHERTYPE_MPLS = 0x8847,
 	ETHERTYPE_MPLS_MULTI = 0x8848,
+	ETHERTYPE_JUMBO = 0x8870,	/* an 802.2 LLC frame longer than 1500 bytes */
 	ETHERTYPE_MIN = 0x0600
 };
 
@@ -70,6 +72,8 @@ ethertype_dissect(tm_cursor *c, uint16_t type, tm_flowinfo *out)
 			case ETHERTYPE_MPLS:
 			case ETHERTYPE_MPLS_MULTI:
 				return mpls_dissect(c, out);
+			case ETHERTYPE_JUMBO:
+				return llc_dissect(c, out);
 			case ETHERTYPE_8021Q:
 			case ETHERTYPE_8021AD:
 			case ETHERTYPE_QINQ_OLD1:
