@@ -70,7 +70,7 @@ inner_script(const capture_options *o, tm_buf *s)
 
 	/* Without SSH_CONNECTION (unusual servers) the clause still parses; it excludes nothing. */
 	r = buf_addf(s, "set -- ${SSH_CONNECTION:-0.0.0.0 0 0.0.0.0 0}; "
-				 "exec timeout --preserve-status -s INT %g %stcpdump -i any -U -w - -s %ld -n ",
+				 "exec timeout --preserve-status -s INT %g %stcpdump -i any --immediate-mode -U -w - -s %ld -n ",
 				 o->seconds, o->sudo ? "sudo -S -p '' " : "", o->snaplen);
 	if (r == TM_OK && o->filter != NULL)
 	{

@@ -2,11 +2,13 @@
  * capture_command.h - the command line collect runs on each host to capture.
  *
  *   exec /bin/sh -c 'set -- ${SSH_CONNECTION:-...}; exec timeout --preserve-status -s INT
- *       SECONDS sudo -S -p "" tcpdump -i any -U -w - -s SNAPLEN -n "(FILTER) and not
- *       (host $1 and host $3 and tcp port $2 and tcp port $4)"'
+ *       SECONDS sudo -S -p "" tcpdump -i any --immediate-mode -U -w - -s SNAPLEN -n
+ *       "(FILTER) and not (host $1 and host $3 and tcp port $2 and tcp port $4)"'
  *
  * timeout on the host bounds the capture (sudo relays its SIGINT, tcpdump flushes and
- * exits 0); -U writes each packet as it comes; SSH_CONNECTION, as the host sees our
+ * exits 0); -U writes each packet as it comes; --immediate-mode hands packets over at once
+ * rather than in the kernel's blocks, which libpcap drops unread when the capture is
+ * interrupted (without it a capture loses up to its last second); SSH_CONNECTION, as the host sees our
  * connection, excludes the collector's own SSH traffic, which would otherwise feed itself.
  * The outer /bin/sh makes the command independent of the user's login shell.
  */

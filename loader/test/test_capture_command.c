@@ -72,7 +72,7 @@ UNIT_TEST(words_on_the_host)
 	if (got != NULL)
 		CHECK_STR(got,
 				  "[--preserve-status]\n[-s]\n[INT]\n[3]\n[sudo]\n[-S]\n[-p]\n[]\n[tcpdump]\n"
-				  "[-i]\n[any]\n[-U]\n[-w]\n[-]\n[-s]\n[128]\n[-n]\n"
+				  "[-i]\n[any]\n[--immediate-mode]\n[-U]\n[-w]\n[-]\n[-s]\n[128]\n[-n]\n"
 				  "[not (host 10.0.0.1 and host 10.0.0.2 and tcp port 51234 and tcp port 22)]\n");
 	free(got);
 	buf_free(&cmd);
@@ -92,7 +92,7 @@ UNIT_TEST(a_filter_is_one_word_whatever_it_holds)
 	if (got != NULL)
 		CHECK_STR(got,
 				  "[--preserve-status]\n[-s]\n[INT]\n[2.5]\n[tcpdump]\n"
-				  "[-i]\n[any]\n[-U]\n[-w]\n[-]\n[-s]\n[96]\n[-n]\n"
+				  "[-i]\n[any]\n[--immediate-mode]\n[-U]\n[-w]\n[-]\n[-s]\n[96]\n[-n]\n"
 				  "[( port 53 or host 'x' and \"$HOME\" `id` \\ ; ! ) and "
 				  "not (host fd00::1 and host fd00::2 and tcp port 4000 and tcp port 2222)]\n");
 	free(got);
