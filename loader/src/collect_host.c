@@ -196,6 +196,8 @@ build_detail(collect_host *h, const ssh_session *s, tm_buf *d)
 
 	for (i = 0; i < 3; i++)
 	{
+		while (parts[i][0] == '\n' || parts[i][0] == ' ')
+			parts[i]++;
 		if (parts[i][0] == '\0')
 			continue;
 		if (d->len > 0)

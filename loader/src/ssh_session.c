@@ -639,7 +639,8 @@ do_cap_read(ssh_session *s)
 		}
 		blocked = n == LIBSSH2_ERROR_EAGAIN;
 		if (n < 0 && !blocked)
-			return capture_cut(s, "the connection was lost during the capture", last_error(s));
+			return capture_cut(s, "the connection was lost during the capture (the host or its sshd went away)",
+							   last_error(s));
 		n = libssh2_channel_read_stderr(s->ch, read_buf, sizeof(read_buf));
 		if (n > 0)
 		{
@@ -647,7 +648,8 @@ do_cap_read(ssh_session *s)
 			continue;
 		}
 		if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-			return capture_cut(s, "the connection was lost during the capture", last_error(s));
+			return capture_cut(s, "the connection was lost during the capture (the host or its sshd went away)",
+							   last_error(s));
 		blocked = blocked || n == LIBSSH2_ERROR_EAGAIN;
 		break;
 	}

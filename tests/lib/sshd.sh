@@ -6,7 +6,7 @@
 #   sshd_user NAME RULE         a test user; RULE is its sudo right:
 #                                 nopasswd     tcpdump without a password
 #                                 password:PW  tcpdump after the password PW
-#                                 other        sudo for /bin/true only, not tcpdump
+#                                 other        sudo without a password, for /bin/true only
 #   sshd_start I [no-tcpdump]   start sshd on host I (port 22 of its address); no-tcpdump
 #                               hides tcpdump from that host, as if it were not installed
 #   sshd_known_hosts FILE I...  known_hosts lines for these hosts (from their key files)
@@ -64,7 +64,10 @@ sshd_user() {
 		echo "$name ALL=(root) NOPASSWD: /usr/bin/tcpdump" >>"$SSHD_DIR/etc/sudoers"
 		;;
 	other)
-		echo "$name ALL=(root) NOPASSWD: /bin/true" >>"$SSHD_DIR/etc/sudoers"
+		{
+			echo "Defaults:$name !authenticate"
+			echo "$name ALL=(root) /bin/true"
+		} >>"$SSHD_DIR/etc/sudoers"
 		;;
 	*) bail "sshd_user: unknown sudo rule '$rule'" ;;
 	esac
