@@ -19,6 +19,7 @@
 #include "pcap_stream.h"
 #include "pcapng.h"
 #include "store.h"
+#include "utf8.h"
 
 #define NS_PER_SEC 1000000000LL
 #define DETAIL_MAX 4096
@@ -175,15 +176,21 @@ collect_host_callbacks(void)
 	return &cb;
 }
 
-/* Remote text into a column: printable ASCII, newlines and tabs; anything else becomes '?'. */
+/*
+ * Remote text into a column: control characters (but newlines and tabs) become '?', and so
+ * do bytes above ASCII unless the whole text is valid UTF-8 (a localized sudo, say).
+ */
 static void
 add_clean(tm_buf *b, const char *s)
 {
+	bool		utf8 = utf8_valid(s, strlen(s));
+
 	for (; *s != '\0'; s++)
 	{
 		unsigned char c = (unsigned char) *s;
+		bool		keep = (c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t';
 
-		(void) buf_addc(b, (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' ? (char) c : '?');
+		(void) buf_addc(b, keep && (c < 0x80 || utf8) ? (char) c : '?');
 	}
 }
 

@@ -18,6 +18,7 @@ typedef struct
 
 /* The subcommands, each in the file named after it. */
 tm_result	cmd_collect(int argc, char **argv);
+tm_result	cmd_inventory(int argc, char **argv);
 tm_result	cmd_load(int argc, char **argv);
 
 #endif							/* TM_COMMAND_H */

@@ -3,6 +3,7 @@
  */
 #include "db.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "buf.h"
@@ -94,6 +95,31 @@ db_rollback(PGconn *conn)
 	PQclear(res);
 }
 
+/* Server warnings (RAISE WARNING) are ours to show, through msg.h like every message. */
+static void
+notice_to_msg(void *arg, const PGresult *res)
+{
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *text = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+	bool		warning = severity != NULL && strcmp(severity, "WARNING") == 0;
+
+	(void) arg;
+	if (text == NULL)
+		return;
+	if (!warning)
+	{
+		verbosef("server: %s", text);
+		return;
+	}
+	warnf("%s", text);
+	if (detail != NULL)
+		warnf("detail: %s", detail);
+	if (hint != NULL)
+		warnf("hint: %s", hint);
+}
+
 /* The extension owns the schema; without it nothing we write has a table to go to. */
 static tm_result
 require_extension(PGconn *conn)
@@ -146,6 +172,7 @@ db_connect(const char *conninfo, PGconn **out)
 		PQfinish(conn);
 		return TM_ERR_DB;
 	}
+	PQsetNoticeReceiver(conn, notice_to_msg, NULL);
 	r = require_extension(conn);
 	if (r != TM_OK)
 	{

@@ -21,7 +21,8 @@ SELECT col_type_is('trafficmap', 'traffic', 'c2s_bytes', 'bigint', 'traffic.c2s_
 SELECT col_type_is('trafficmap', 'captures', 'started', 'timestamp with time zone', 'captures.started is timestamptz');
 
 -- pg_dump keeps the data tables and their sequences.
-SELECT ok(ARRAY['collect_runs', 'collect_runs_id_seq', 'captures', 'captures_id_seq', 'traffic']
+SELECT ok(
+	ARRAY['collect_runs', 'collect_runs_id_seq', 'captures', 'captures_id_seq', 'traffic']::text[]
 	<@ (SELECT array_agg(c::regclass::text) FROM pg_extension, unnest(extconfig) c WHERE extname = 'trafficmap'),
 	'data tables and sequences are registered with pg_extension_config_dump');
 

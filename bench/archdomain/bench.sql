@@ -1,0 +1,124 @@
+-- bench/archdomain: build both indexes and time the queries; print ratios archdomain/ltree.
+SET search_path TO trafficmap, public;
+SET max_parallel_workers_per_gather = 0;
+SET client_min_messages = warning;
+
+-- Milliseconds to (re)build one GiST index.
+CREATE FUNCTION bench_build(tbl text, col text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+BEGIN
+	EXECUTE format('DROP INDEX IF EXISTS %I', tbl || '_gist');
+	t0 := clock_timestamp();
+	EXECUTE format('CREATE INDEX %I ON %I USING gist (%I)', tbl || '_gist', tbl, col);
+	RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END $$;
+
+-- Server-side milliseconds of one execution, and the index the plan used.
+CREATE FUNCTION bench_ms(q text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	j json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || q INTO j;
+	RETURN (j -> 0 ->> 'Execution Time')::float8;
+END $$;
+CREATE FUNCTION bench_plan(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	j json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) ' || q INTO j;
+	RETURN CASE WHEN j::text LIKE '%"Index Name"%' THEN 'index' ELSE 'no index' END;
+END $$;
+
+CREATE FUNCTION bench_count(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	n bigint;
+BEGIN
+	EXECUTE q INTO n;
+	RETURN n;
+END $$;
+
+CREATE TEMP TABLE timing (what text, kind text, ms float8);
+
+-- The index builds, alternating, three times each.
+SELECT bench_build('ad', 'a') IS NOT NULL AS warmed, bench_build('lt', 'l') IS NOT NULL AS warmed \gset
+INSERT INTO timing SELECT 'build', 'ad', bench_build('ad', 'a') FROM generate_series(1, 3);
+INSERT INTO timing SELECT 'build', 'lt', bench_build('lt', 'l') FROM generate_series(1, 3);
+VACUUM ANALYZE ad;
+VACUUM ANALYZE lt;
+
+-- The queries: each pair must find the same rows.
+CREATE TEMP TABLE queries (ord int, kind text, label text, adq text, ltq text);
+INSERT INTO queries VALUES
+	(1, 'ancestor', '<@ online/midtier', $$a <@ 'online/midtier'$$, $$l <@ 'online.midtier'$$),
+	(2, 'ancestor', '<@ payments/mailer/us', $$a <@ 'payments/mailer/us'$$, $$l <@ 'payments.mailer.us'$$),
+	(3, 'ancestor', '<@ search (13%)', $$a <@ 'search'$$, $$l <@ 'search'$$),
+	(4, 'descendant', '@> online/stream/v1/rest/shard18/n109', $$a @> 'online/stream/v1/rest/shard18/n109'$$, $$l @> 'online.stream.v1.rest.shard18.n109'$$),
+	(5, 'descendant', '@> payments/ledger/api/shard03/n5', $$a @> 'payments/ledger/api/shard03/n5'$$, $$l @> 'payments.ledger.api.shard03.n5'$$),
+	(6, 'glob', '~ online/*/api', $$a ~ 'online/*/api'$$, $$l ~ 'online.*{1}.api'$$),
+	(7, 'glob', '~ online/**/shard07', $$a ~ 'online/**/shard07'$$, $$l ~ 'online.*.shard07'$$),
+	(8, 'glob', '~ */ledger/**', $$a ~ '*/ledger/**'$$, $$l ~ '*{1}.ledger.*'$$),
+	(9, 'glob', '~ **/n17', $$a ~ '**/n17'$$, $$l ~ '*.n17'$$);
+
+CREATE TEMP TABLE answers AS
+SELECT ord, label,
+       bench_plan('SELECT count(*) FROM ad WHERE ' || adq) AS planner_ad,
+       bench_plan('SELECT count(*) FROM lt WHERE ' || ltq) AS planner_lt,
+       bench_count('SELECT count(*) FROM ad WHERE ' || adq) AS ad_rows,
+       bench_count('SELECT count(*) FROM lt WHERE ' || ltq) AS lt_rows
+  FROM queries;
+
+-- Timed through the index (both), after two warm-up runs, alternating the two tables.
+SET enable_seqscan = off;
+SELECT count(bench_ms('SELECT count(*) FROM ad WHERE ' || adq)) + count(bench_ms('SELECT count(*) FROM lt WHERE ' || ltq)) AS warmed
+  FROM queries, generate_series(1, 2) \gset
+INSERT INTO timing
+SELECT q.label, t.kind, t.ms
+  FROM generate_series(1, :runs) r, queries q,
+       LATERAL (VALUES ('ad', bench_ms('SELECT count(*) FROM ad WHERE ' || q.adq)),
+                       ('lt', bench_ms('SELECT count(*) FROM lt WHERE ' || q.ltq))) t(kind, ms);
+RESET enable_seqscan;
+
+\pset footer off
+\echo
+\echo 'archdomain/ltree: 1M names, median of' :runs 'runs per query (3 per build), milliseconds'
+WITH med AS (
+	SELECT what, kind, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM timing GROUP BY what, kind
+)
+SELECT coalesce(q.kind, 'build') AS kind, m.what AS query, a.rows AS rows,
+       round(m.ms::numeric, 2) AS archdomain_ms, round(l.ms::numeric, 2) AS ltree_ms,
+       round((m.ms / l.ms)::numeric, 2) AS ratio
+  FROM med m JOIN med l ON l.what = m.what AND l.kind = 'lt'
+  LEFT JOIN queries q ON q.label = m.what
+  LEFT JOIN LATERAL (SELECT ad_rows AS rows FROM answers WHERE answers.label = m.what) a ON true
+ WHERE m.kind = 'ad'
+ ORDER BY coalesce(q.ord, 0);
+
+SELECT 'index size' AS what,
+       pg_size_pretty(pg_relation_size('ad_gist')) AS archdomain, pg_size_pretty(pg_relation_size('lt_gist')) AS ltree,
+       round(pg_relation_size('ad_gist')::numeric / pg_relation_size('lt_gist'), 2) AS ratio
+UNION ALL
+SELECT 'table size', pg_size_pretty(pg_relation_size('ad')), pg_size_pretty(pg_relation_size('lt')),
+       round(pg_relation_size('ad')::numeric / pg_relation_size('lt'), 2);
+
+\echo 'The plan the planner picks unforced (an index for selective queries):'
+SELECT label AS query, planner_ad AS archdomain, planner_lt AS ltree FROM answers ORDER BY ord;
+
+-- The goals, and both types finding the same rows (else the benchmark fails).
+WITH med AS (
+	SELECT what, kind, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms FROM timing GROUP BY what, kind
+)
+SELECT max(a.ms / l.ms) <= 1.0 AS every_ratio_at_most_1,
+       pg_relation_size('ad_gist') <= pg_relation_size('lt_gist') AS index_no_larger
+  FROM med a JOIN med l ON l.what = a.what AND l.kind = 'lt' WHERE a.kind = 'ad' \gset
+\echo 'goal: every ratio <= 1.0:' :every_ratio_at_most_1 '  index no larger than ltree''s:' :index_no_larger
+DO $$
+DECLARE
+	bad text;
+BEGIN
+	SELECT string_agg(format('%s: archdomain %s rows, ltree %s', label, ad_rows, lt_rows), '; ')
+	  INTO bad FROM answers WHERE ad_rows <> lt_rows;
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'archdomain and ltree found different rows: %', bad;
+	END IF;
+END $$;
