@@ -115,7 +115,9 @@ usage(FILE *out)
 			"Hosts:\n"
 			"      --hosts=FILE        one host per line: NAME or ADDRESS, optionally user@HOST,\n"
 			"                          HOST:PORT, [IPV6]:PORT; # starts a comment\n"
-			"      --from-inventory    every running instance of trafficmap.instances\n"
+			"      --from-inventory    every running instance of trafficmap.instances (state\n"
+			"                          running, or unknown for file inventories) that the\n"
+			"                          latest inventory run of its source listed\n"
 			"      --where=COND        with --from-inventory: an SQL condition on instances\n"
 			"                          (e.g. \"env = 'prod'\"), in a read-only transaction\n"
 			"      --address=WHICH     with --from-inventory: dial the private (default) or\n"
@@ -383,9 +385,15 @@ inventory_hosts(PGconn *conn, const collect_options *o, hosts_list *out)
 
 	memset(out, 0, sizeof(*out));
 	buf_init(&sql, 1 << 20);
+	/*
+	 * Running, or of unknown state (listed in a file); and listed by the latest inventory
+	 * run of its source, so instances that have gone are not dialled for ever.
+	 */
 	r = buf_addf(&sql,
-				 "SELECT instance_id, host(%s[1]) FROM trafficmap.instances"
-				 " WHERE state = 'running'%s%s%s ORDER BY instance_id",
+				 "SELECT instance_id, host(%s[1]) FROM trafficmap.instances i"
+				 " WHERE coalesce(state, 'running') = 'running'"
+				 " AND last_seen = (SELECT max(last_seen) FROM trafficmap.instances l WHERE l.source = i.source)"
+				 "%s%s%s ORDER BY instance_id",
 				 o->address_public ? "public_ips" : "private_ips",
 				 o->where ? " AND (" : "", o->where ? o->where : "", o->where ? ")" : "");
 	if (r != TM_OK)

@@ -34,7 +34,7 @@ sshd_known_hosts "$known" 2 3 4 5 6 8 9
 sshd_rekey 5
 netns_spawn 10 nc -l "$(a 10)" 2222 >/dev/null
 down=$(netns_addr 99)
-netns_spawn 6 ping -i 0.2 "$(a 2)" >/dev/null
+pinger=$(netns_spawn 6 ping -i 0.2 "$(a 2)")
 
 cat >"$tmp/hosts" <<EOF
 # the one good host
@@ -121,6 +121,26 @@ netns_exec 1 "$TM_LOADER" collect --hosts "$tmp/hosts3" --known-hosts "$known" -
 is $? 2 "collect exits 2 when nothing was collected"
 is "$(collect_q "SELECT hosts, ok, failed FROM trafficmap.collect_runs ORDER BY id DESC LIMIT 1")" "1|0|1" \
 	"the run records its one failed host"
+
+# --from-inventory: running (or unknown-state) instances that their source's latest run
+# listed, filtered by --where, dialled at their private address with --user.
+collect_q "INSERT INTO trafficmap.instances (instance_id, source, private_ips, public_ips, env, state, first_seen, last_seen) VALUES
+	('i-a', 'ec2', '{$(a 2)}', '{}', 'prod', 'running', '2024-01-01', '2024-01-02'),
+	('i-b', 'ec2', '{$(a 3)}', '{}', 'prod', 'stopped', '2024-01-01', '2024-01-02'),
+	('i-c', 'ec2', '{$(a 4)}', '{}', 'dev', 'running', '2024-01-01', '2024-01-02'),
+	('i-e', 'ec2', '{$(a 8)}', '{}', 'prod', 'running', '2024-01-01', '2024-01-01'),
+	('i-f', 'ec2', '{}', '{$(a 10)}', 'prod', 'running', '2024-01-01', '2024-01-02'),
+	('web-9', 'csv', '{$(a 9)}', '{}', 'prod', NULL, '2024-01-01', '2024-01-01')"
+netns_exec 1 "$TM_LOADER" collect --from-inventory --where "env = 'prod'" --user tmcap --known-hosts "$known" \
+	--identity "$SSHD_KEY" --seconds 1 --connect-timeout 2 </dev/null >/dev/null 2>"$tmp/collect4.err"
+is $? 0 "collect --from-inventory exits 0 when the hosts it picked are ok"
+run4=$(collect_q "SELECT max(id) FROM trafficmap.collect_runs")
+is "$(collect_q "SELECT string_agg(host || '=' || status, ' ' ORDER BY host) FROM trafficmap.collect_hosts WHERE run_id = $run4")" \
+	"$(a 2)=ok $(a 9)=ok" "it dials the running and the unknown-state prod instances of each source's latest run"
+like "$(cat "$tmp/collect4.err")" "1 running instance\(s\) have no private address" "instances without the address asked for are counted"
+"$TM_LOADER" collect --from-inventory --where "nextval('trafficmap.captures_id_seq') > 0" </dev/null >/dev/null 2>"$tmp/e4"
+is "$?:$(grep -c "option --where" "$tmp/e4"):$(grep -c "read-only transaction" "$tmp/e4")" "2:1:1" \
+	"--where runs read-only: a condition that would write fails, naming --where"
 
 # Usage errors name what is wrong and collect nothing.
 runs=$(collect_q "SELECT count(*) FROM trafficmap.collect_runs")
