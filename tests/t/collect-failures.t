@@ -23,7 +23,8 @@ netns_setup 10 || bail "netns_setup failed"
 sshd_setup
 sshd_user tmcap nopasswd
 sshd_user tmnotcp other
-sshd_user tmpw "password:tm-unused-$$"
+PW2="tm-typed-$$-$RANDOM"
+sshd_user tmpw "password:$PW2"
 a() { netns_addr "$1"; }
 for i in 2 3 5 6 7 8 9; do
 	sshd_start "$i"
@@ -141,6 +142,18 @@ like "$(cat "$tmp/collect4.err")" "1 running instance\(s\) have no private addre
 "$TM_LOADER" collect --from-inventory --where "nextval('trafficmap.captures_id_seq') > 0" </dev/null >/dev/null 2>"$tmp/e4"
 is "$?:$(grep -c "option --where" "$tmp/e4"):$(grep -c "read-only transaction" "$tmp/e4")" "2:1:1" \
 	"--where runs read-only: a condition that would write fails, naming --where"
+
+# On a terminal: the password is asked without echo and reaches the host; progress shows.
+need script
+echo "tmpw@$(a 8)" >"$tmp/hosts5"
+(sleep 2; printf '%s\n' "$PW2") | netns_exec 1 script -qec "'$TM_LOADER' collect --hosts '$tmp/hosts5' --known-hosts '$known' --identity '$SSHD_KEY' --seconds 1 --connect-timeout 2" /dev/null >"$tmp/tty.out" 2>&1
+is $? 0 "on a terminal, collect asks for the sudo password and the host that needs it is ok"
+run5=$(collect_q "SELECT max(id) FROM trafficmap.collect_runs")
+is "$(collect_status "$run5" "$(a 8)")" ok "the typed password worked on the host"
+like "$(cat "$tmp/tty.out")" "sudo password on the hosts" "the prompt is shown"
+like "$(tr '\r' '\n' <"$tmp/tty.out")" "collect: 1 hosts: .* capturing" "a progress line shows hosts capturing"
+grep -qF -- "$PW2" "$tmp/tty.out" && echoed=1 || echoed=0
+is "$echoed" 0 "the typed password is not echoed"
 
 # Usage errors name what is wrong and collect nothing.
 runs=$(collect_q "SELECT count(*) FROM trafficmap.collect_runs")
