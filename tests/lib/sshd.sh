@@ -7,8 +7,10 @@
 #                                 nopasswd     tcpdump without a password
 #                                 password:PW  tcpdump after the password PW
 #                                 other        sudo without a password, for /bin/true only
-#   sshd_start I [no-tcpdump]   start sshd on host I (port 22 of its address); no-tcpdump
-#                               hides tcpdump from that host, as if it were not installed
+#   sshd_start I [no-tcpdump]   start sshd on host I (port 22 of its address) and wait until
+#                               it listens; no-tcpdump hides tcpdump from that host, as if it
+#                               were not installed
+#   sshd_launch I [no-tcpdump]  the same without waiting; then sshd_wait I... (many hosts)
 #   sshd_known_hosts FILE I...  known_hosts lines for these hosts (from their key files)
 #   sshd_rekey I                a new host key for host I and a restarted sshd (a host
 #                               reinstalled, or an impostor)
@@ -80,11 +82,10 @@ sshd_host_dir() {
 	echo "$SSHD_DIR/h$1"
 }
 
-# Start (or restart) host I's sshd with its key and config; wait until it listens.
-sshd_start() {
-	local i=$1 flags=${2:-} dir ns pid
+# Start (or restart) host I's sshd with its key and config.
+sshd_launch() {
+	local i=$1 flags=${2:-} dir
 	dir=$(sshd_host_dir "$i")
-	ns=$(netns_name "$i")
 	mkdir -p "$dir"
 	[ -f "$dir/host_key" ] || ssh-keygen -q -t ed25519 -N '' -C "h$i" -f "$dir/host_key" || bail "ssh-keygen failed"
 	cat >"$dir/sshd_config" <<-EOF
@@ -117,17 +118,29 @@ sshd_start() {
 		fi
 		echo "exec /usr/sbin/sshd -D -e -f '$dir/sshd_config'"
 	} >"$dir/boot.sh"
-	pid=$(netns_spawn "$i" unshare --mount --propagation private sh "$dir/boot.sh")
-	SSHD_PIDS[$i]=$pid
-	for _ in $(seq 100); do
-		if ip netns exec "$ns" ss -Hltn 'sport = :22' | grep -q .; then
-			return 0
-		fi
-		pid_alive "$pid" || break
-		sleep 0.05
+	SSHD_PIDS[$i]=$(netns_spawn "$i" unshare --mount --propagation private sh "$dir/boot.sh")
+}
+
+# Wait until each host's sshd listens; fail the test if one does not.
+sshd_wait() {
+	local i pid
+	for i in "$@"; do
+		pid=${SSHD_PIDS[$i]}
+		for _ in $(seq 200); do
+			if ip netns exec "$(netns_name "$i")" ss -Hltn 'sport = :22' | grep -q .; then
+				continue 2
+			fi
+			pid_alive "$pid" || break
+			sleep 0.05
+		done
+		cat "$NETNS_DIR/h$i.$pid.log" >&2 2>/dev/null
+		bail "sshd on host $i did not start"
 	done
-	cat "$NETNS_DIR/h$i.$pid.log" >&2 2>/dev/null
-	bail "sshd on host $i did not start"
+}
+
+sshd_start() {
+	sshd_launch "$@"
+	sshd_wait "$1"
 }
 
 sshd_known_hosts() {
