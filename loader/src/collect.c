@@ -500,8 +500,11 @@ finish_host(collect_run *run, size_t i)
 	run->bytes += ssh_session_bytes(sl->session);
 	if (st == HOST_OK)
 	{
+		char		timing[200];
+
 		run->ok++;
-		verbosef("%s: ok, %llu bytes", sl->name, (unsigned long long) ssh_session_bytes(sl->session));
+		ssh_session_timing(sl->session, timing, sizeof(timing));
+		verbosef("%s: ok, %llu bytes; %s", sl->name, (unsigned long long) ssh_session_bytes(sl->session), timing);
 	}
 	else
 		warnf("%s: %s: %s", sl->name, host_status_name(st), detail[0] ? detail : ssh_session_stderr(sl->session));

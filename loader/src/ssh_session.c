@@ -29,6 +29,7 @@
 #include "buf.h"
 #include "host_stats.h"
 #include "msg.h"
+#include "progress.h"
 
 #define DETAIL_MAX 8192
 #define STDERR_KEEP 2048		/* the tail of the remote stderr kept for detail */
@@ -82,6 +83,10 @@ struct ssh_session
 	double		deadline;
 	double		started;
 	double		ended;
+	double		t_start;		/* monotonic: when the session started, */
+	double		t_secure;		/* the host key was verified, */
+	double		t_auth;			/* the user was authenticated, */
+	double		t_capture;		/* the capture command was started */
 	host_status status;
 	bool		failed;			/* status is final; teardown without goodbyes */
 	tm_buf		detail;
@@ -266,6 +271,7 @@ ssh_session_start(ssh_session *s, double now)
 	int			rc;
 
 	s->started = wall_now();
+	s->t_start = now;
 	set_deadline(s, now, s->cfg->connect_timeout);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -377,6 +383,7 @@ do_handshake(ssh_session *s)
 		return fail(s, HOST_UNREACHABLE, "SSH handshake failed: %s", last_error(s));
 	if (check_host_key(s) == STEP_DONE)
 		return STEP_DONE;
+	s->t_secure = tm_now();
 	s->st = s->cfg->use_agent ? S_AUTH_AGENT : S_AUTH_KEY;
 	return STEP_AGAIN;
 }
@@ -430,6 +437,7 @@ do_auth_agent(ssh_session *s)
 		libssh2_agent_disconnect(s->agent);
 		libssh2_agent_free(s->agent);
 		s->agent = NULL;
+		s->t_auth = tm_now();
 		s->st = S_STATS_OPEN;
 		return STEP_AGAIN;
 	}
@@ -456,6 +464,7 @@ do_auth_key(ssh_session *s)
 		return fail(s, HOST_AUTH_FAILED, "user %s: %s%s was not accepted: %s", s->user,
 					s->cfg->use_agent ? "neither the ssh-agent's keys nor " : "",
 					s->cfg->identity, last_error(s));
+	s->t_auth = tm_now();
 	s->st = S_STATS_OPEN;
 	return STEP_AGAIN;
 }
@@ -562,6 +571,7 @@ do_cap_exec(ssh_session *s, double now)
 	if (rc != 0)
 		return fail(s, HOST_SUDO_FAILED, "the host refused to run the capture command: %s", last_error(s));
 	set_deadline(s, now, s->cfg->capture_seconds + s->cfg->grace);
+	s->t_capture = now;
 	s->pw_sent = 0;
 	s->st = S_CAP_STDIN;
 	return STEP_AGAIN;
@@ -934,4 +944,23 @@ double
 ssh_session_ended(const ssh_session *s)
 {
 	return s->ended;
+}
+
+void
+ssh_session_timing(const ssh_session *s, char *buf, size_t size)
+{
+	double		t[3] = {s->t_secure, s->t_auth, s->t_capture};
+	const char *what[3] = {"host key verified", "logged in", "capturing"};
+	size_t		used = 0;
+	int			i;
+	int			n;
+
+	buf[0] = '\0';
+	for (i = 0; i < 3 && t[i] > 0; i++)
+	{
+		n = snprintf(buf + used, size - used, "%s%s after %.2f s", i ? ", " : "", what[i], t[i] - s->t_start);
+		if (n < 0 || (size_t) n >= size - used)
+			break;
+		used += (size_t) n;
+	}
 }

@@ -101,6 +101,8 @@ uint64_t	ssh_session_bytes(const ssh_session *s);
 /* Wall-clock times (seconds since the epoch) the session started and ended. */
 double		ssh_session_started(const ssh_session *s);
 double		ssh_session_ended(const ssh_session *s);
+/* "host key verified after 0.01 s, logged in after ..., capturing after ...": for --verbose. */
+void		ssh_session_timing(const ssh_session *s, char *buf, size_t size);
 /* The remote stderr of the capture (tcpdump's closing counts), for accounting. */
 const char *ssh_session_stderr(const ssh_session *s);
 
