@@ -111,27 +111,23 @@ static tm_result
 capsrc_new(const char *name, tm_capsrc **out)
 {
 	tm_capsrc  *s;
-	tm_result	r;
+	tm_result	r = TM_ERR_NOMEM;
 
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return TM_ERR_NOMEM;
+		goto out;
 	s->name = strdup(name);
 	if (s->name == NULL)
-	{
-		free(s);
-		return TM_ERR_NOMEM;
-	}
+		goto out;
 	r = digest_new(&s->digest);
 	if (r != TM_OK)
-	{
-		free(s->name);
-		free(s);
-		return r;
-	}
+		goto out;
 	*out = s;
-	return TM_OK;
+	s = NULL;
+out:
+	capsrc_free(s);
+	return r;
 }
 
 /* Read the magic bytes ahead, so the format can be told before anything parses. */

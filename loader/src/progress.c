@@ -26,7 +26,8 @@ progress_init(tm_progress *p)
 	p->shown = false;
 	p->calls = 0;
 	p->start = tm_now();
-	p->last = p->start;
+	/* The first check shows the line, so even short work says what it is doing. */
+	p->last = p->start - PROGRESS_INTERVAL;
 }
 
 bool

@@ -2,8 +2,9 @@
  * progress.h - one self-overwriting status line on a terminal, nothing otherwise.
  *
  * Long work calls progress_due() cheaply and often (it reads a clock only every
- * PROGRESS_CHECK_EVERY calls) and progress_show() when it returns true; progress_done()
- * ends the line. Off when stderr is not a TTY or with --quiet.
+ * PROGRESS_CHECK_EVERY calls) and progress_show() when it returns true: at the first check,
+ * then every PROGRESS_INTERVAL; progress_done() ends the line. Off when stderr is not a TTY
+ * or with --quiet.
  */
 #ifndef TM_PROGRESS_H
 #define TM_PROGRESS_H
