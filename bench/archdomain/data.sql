@@ -24,7 +24,7 @@ WITH r AS (
 	       floor(random() * 4)::int AS extra, random() AS r1, random() AS r2, random() AS r3, g
 	  FROM generate_series(1, 1000000) g
 )
-SELECT p.prefix
+SELECT r.g AS id, p.prefix
 	|| CASE WHEN extra >= 1 THEN '/' || (ARRAY['api', 'worker', 'db', 'web', 'proxy', 'cron', 'replica', 'primary', 'sidecar', 'admin', 'grpc', 'rest'])[1 + floor(r1 * 12)::int] ELSE '' END
 	|| CASE WHEN extra >= 2 THEN '/shard' || lpad(floor(r2 * 32)::int::text, 2, '0') ELSE '' END
 	|| CASE WHEN extra >= 3 THEN '/n' || floor(r3 * 200)::int ELSE '' END

@@ -3,7 +3,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION trafficmap;
 CREATE EXTENSION ltree;
 \ir data.sql
-CREATE TABLE ad AS SELECT name::trafficmap.archdomain AS a FROM bench_src;
-CREATE TABLE lt AS SELECT replace(name, '/', '.')::ltree AS l FROM bench_src;
+CREATE TABLE ad AS SELECT id, name::trafficmap.archdomain AS a FROM bench_src;
+CREATE TABLE lt AS SELECT id, replace(name, '/', '.')::ltree AS l FROM bench_src;
 VACUUM ANALYZE ad;
 VACUUM ANALYZE lt;

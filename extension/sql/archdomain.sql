@@ -139,15 +139,17 @@ CREATE FUNCTION archdomain_isancestor(archdomain, archdomain) RETURNS bool
 CREATE FUNCTION archdomain_isdescendant(archdomain, archdomain) RETURNS bool
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- matchingsel runs the operator over the column's most common values and histogram.
+-- Restriction selectivity of @> and <@ (src/archdomain_selfuncs.c); joins as ltree's.
+CREATE FUNCTION archdomain_hierarchy_sel(internal, oid, internal, int4) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR @> (
 	LEFTARG = archdomain, RIGHTARG = archdomain, PROCEDURE = archdomain_isancestor,
-	COMMUTATOR = <@, RESTRICT = matchingsel, JOIN = matchingjoinsel
+	COMMUTATOR = <@, RESTRICT = archdomain_hierarchy_sel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR @>(archdomain, archdomain) IS 'is the same name as, or an ancestor of';
 CREATE OPERATOR <@ (
 	LEFTARG = archdomain, RIGHTARG = archdomain, PROCEDURE = archdomain_isdescendant,
-	COMMUTATOR = @>, RESTRICT = matchingsel, JOIN = matchingjoinsel
+	COMMUTATOR = @>, RESTRICT = archdomain_hierarchy_sel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR <@(archdomain, archdomain) IS 'is the same name as, or a descendant of';
 
@@ -205,7 +207,8 @@ CREATE AGGREGATE lca_agg(archdomain) (
 COMMENT ON AGGREGATE lca_agg(archdomain) IS
 	'the longest common prefix of whole labels of all non-NULL names; NULL when their first labels differ';
 
--- Glob patterns: "*" is exactly one label, "**" zero or more.
+-- Glob patterns: "*" is exactly one label, "**" zero or more. matchingsel runs the operator
+-- over the column's most common values and histogram.
 CREATE FUNCTION archdomain_match(archdomain, text) RETURNS bool
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR ~ (

@@ -338,6 +338,9 @@ CREATE FUNCTION inventory_apply(source text, at timestamptz, expire boolean,
 DECLARE
 	r record;
 BEGIN
+	ANALYZE pg_temp.inventory_instances;
+	ANALYZE pg_temp.inventory_memberships;
+
 	-- One owner per address: a running instance before others, then the latest launched.
 	CREATE TEMP TABLE inventory_claims ON COMMIT DROP AS
 	SELECT c.address, c.instance_id, c.line,
@@ -349,33 +352,42 @@ BEGIN
 	          FROM pg_temp.inventory_instances s
 	         WHERE s.state IS DISTINCT FROM 'terminated') c;
 
-	address_conflicts := 0;
+	SELECT count(DISTINCT c.address) INTO address_conflicts FROM pg_temp.inventory_claims c WHERE c.rank = 2;
 	FOR r IN
-		SELECT c.address, min(c.line) AS line,
-		       string_agg(c.instance_id, ', ' ORDER BY c.rank) AS claimants,
+		SELECT c.address, string_agg(c.instance_id, ', ' ORDER BY c.rank) AS claimants,
 		       min(c.instance_id) FILTER (WHERE c.rank = 1) AS kept
 		  FROM pg_temp.inventory_claims c
+		 WHERE c.address IN (SELECT k.address FROM pg_temp.inventory_claims k WHERE k.rank = 2
+		                      ORDER BY k.address LIMIT 10)
 		 GROUP BY c.address
-		HAVING count(*) > 1
 		 ORDER BY c.address
 	LOOP
-		address_conflicts := address_conflicts + 1;
 		RAISE WARNING 'address % is listed for several instances: %', host(r.address), r.claimants
 			USING DETAIL = format('%s is kept as its owner (running before other states, then the latest launched).', r.kept),
 			      HINT = 'Overlapping VPCs reuse private addresses; ownership records one owner per address.';
 	END LOOP;
+	IF address_conflicts > 10 THEN
+		RAISE WARNING '% more addresses are listed for several instances', address_conflicts - 10;
+	END IF;
 
 	CREATE TEMP TABLE inventory_owners ON COMMIT DROP AS
 	SELECT c.address, c.instance_id FROM pg_temp.inventory_claims c WHERE c.rank = 1;
+	CREATE INDEX ON pg_temp.inventory_owners (address);
+	ANALYZE pg_temp.inventory_owners;
 
 	-- Runs apply in time order: nothing this run touches may already be known from later.
-	SELECT o.address, o.valid INTO r
-	  FROM trafficmap.ip_owners o
-	 WHERE (o.address IN (SELECT w.address FROM pg_temp.inventory_owners w)
-	        OR o.instance_id IN (SELECT s.instance_id FROM pg_temp.inventory_instances s)
-	        OR (expire AND o.instance_id IN (SELECT i.instance_id FROM trafficmap.instances i
-	                                          WHERE i.source = inventory_apply.source)))
-	   AND (lower(o.valid) > at OR upper(o.valid) > at)
+	SELECT later.address, later.valid INTO r
+	  FROM (SELECT o.address, o.valid FROM trafficmap.ip_owners o
+	          JOIN pg_temp.inventory_owners w ON w.address = o.address
+	        UNION ALL
+	        SELECT o.address, o.valid FROM trafficmap.ip_owners o
+	          JOIN pg_temp.inventory_instances s ON s.instance_id = o.instance_id
+	        UNION ALL
+	        SELECT o.address, o.valid FROM trafficmap.ip_owners o
+	          JOIN trafficmap.instances i ON i.instance_id = o.instance_id
+	         WHERE expire AND i.source = inventory_apply.source) later
+	 WHERE lower(later.valid) > at OR upper(later.valid) > at
+	 ORDER BY later.address, lower(later.valid)
 	 LIMIT 1;
 	IF FOUND THEN
 		RAISE EXCEPTION 'the inventory is dated %, before ownership already recorded', at
@@ -425,21 +437,25 @@ BEGIN
 	-- Ownership: close what no longer holds (a range opened at this very time was never
 	-- true and goes), then open what is new.
 	WITH stale AS (
+		-- the run gives the address to another instance
 		SELECT o.ctid AS id, lower(o.valid) >= at AS never
 		  FROM trafficmap.ip_owners o
+		  JOIN pg_temp.inventory_owners w ON w.address = o.address AND w.instance_id <> o.instance_id
 		 WHERE upper_inf(o.valid)
-		   AND (   -- the run gives the address to another instance
-		           EXISTS (SELECT FROM pg_temp.inventory_owners w
-		                    WHERE w.address = o.address AND w.instance_id <> o.instance_id)
-		           -- the run lists the instance as terminated: it holds nothing
-		        OR EXISTS (SELECT FROM pg_temp.inventory_instances s
-		                    WHERE s.instance_id = o.instance_id AND s.state = 'terminated')
-		           -- --expire: an instance of this source the run does not give the address to
-		        OR (expire
-		            AND EXISTS (SELECT FROM trafficmap.instances i
-		                         WHERE i.instance_id = o.instance_id AND i.source = inventory_apply.source)
-		            AND NOT EXISTS (SELECT FROM pg_temp.inventory_owners w
-		                             WHERE w.address = o.address AND w.instance_id = o.instance_id)))
+		UNION
+		-- the run lists the instance as terminated: it holds nothing
+		SELECT o.ctid, lower(o.valid) >= at
+		  FROM trafficmap.ip_owners o
+		  JOIN pg_temp.inventory_instances s ON s.instance_id = o.instance_id AND s.state = 'terminated'
+		 WHERE upper_inf(o.valid)
+		UNION
+		-- --expire: an instance of this source the run does not give the address to
+		SELECT o.ctid, lower(o.valid) >= at
+		  FROM trafficmap.ip_owners o
+		  JOIN trafficmap.instances i ON i.instance_id = o.instance_id AND i.source = inventory_apply.source
+		 WHERE expire AND upper_inf(o.valid)
+		   AND NOT EXISTS (SELECT FROM pg_temp.inventory_owners w
+		                    WHERE w.address = o.address AND w.instance_id = o.instance_id)
 	), gone AS (
 		DELETE FROM trafficmap.ip_owners o
 		 USING stale WHERE o.ctid = stale.id AND stale.never
@@ -457,7 +473,8 @@ BEGIN
 	  FROM pg_temp.inventory_owners w
 	 WHERE NOT EXISTS (SELECT FROM trafficmap.ip_owners o
 	                    WHERE o.address = w.address AND o.instance_id = w.instance_id
-	                      AND upper_inf(o.valid));
+	                      AND upper_inf(o.valid))
+	 ORDER BY w.address;
 	GET DIAGNOSTICS owners_opened = ROW_COUNT;
 
 	-- Security groups the run describes, and stubs for those it only names.
@@ -495,17 +512,19 @@ BEGIN
 	  FROM pg_temp.inventory_memberships m
 	  JOIN pg_temp.inventory_instances s ON s.instance_id = m.instance_id
 	 WHERE s.state IS DISTINCT FROM 'terminated';
+	ANALYZE pg_temp.inventory_wanted;
 
-	WITH stale AS (
+	WITH listed AS (
+		SELECT s.instance_id FROM pg_temp.inventory_instances s
+		UNION
+		SELECT i.instance_id FROM trafficmap.instances i WHERE expire AND i.source = inventory_apply.source
+	), stale AS (
 		SELECT o.ctid AS id, lower(o.valid) >= at AS never
 		  FROM trafficmap.instance_security_groups o
+		  JOIN listed l ON l.instance_id = o.instance_id
 		 WHERE upper_inf(o.valid)
 		   AND NOT EXISTS (SELECT FROM pg_temp.inventory_wanted w
 		                    WHERE w.instance_id = o.instance_id AND w.group_id = o.group_id)
-		   AND (EXISTS (SELECT FROM pg_temp.inventory_instances s WHERE s.instance_id = o.instance_id)
-		        OR (expire AND EXISTS (SELECT FROM trafficmap.instances i
-		                                WHERE i.instance_id = o.instance_id
-		                                  AND i.source = inventory_apply.source)))
 	), gone AS (
 		DELETE FROM trafficmap.instance_security_groups o
 		 USING stale WHERE o.ctid = stale.id AND stale.never
@@ -655,41 +674,6 @@ $$;
 
 COMMENT ON FUNCTION inventory_apply_foreign(timestamptz) IS
 	'replace the file names of foreign_names with the staged foreign-ips file';
-
-CREATE FUNCTION resolve_addresses(since timestamptz) RETURNS SETOF inet
-	LANGUAGE sql STABLE
-	AS $$
-	SELECT DISTINCT a.address
-	  FROM trafficmap.captures c
-	  JOIN trafficmap.traffic t ON t.capture_id = c.id
-	 CROSS JOIN LATERAL (VALUES (t.client), (t.server)) AS a(address)
-	 WHERE c.started >= $1
-	   AND trafficmap.owner_at(a.address, c.started) IS NULL
-	   AND NOT EXISTS (SELECT FROM trafficmap.foreign_names f
-	                    WHERE f.source = 'file' AND f.address >>= a.address)
-	$$;
-
-COMMENT ON FUNCTION resolve_addresses(timestamptz) IS
-	'the addresses in traffic captured since a time that had no owner then and have no file name: what trafficmap resolve looks up';
-
-CREATE FUNCTION resolve_store(addresses inet[], names text[], at timestamptz,
-							  OUT added bigint, OUT changed bigint)
-	LANGUAGE plpgsql
-	AS $$
-BEGIN
-	SELECT count(*) FILTER (WHERE f.address IS NULL),
-	       count(*) FILTER (WHERE f.address IS NOT NULL AND f.name <> r.name)
-	  INTO added, changed
-	  FROM unnest(addresses, names) AS r(address, name)
-	  LEFT JOIN trafficmap.foreign_names f ON f.address = r.address::cidr AND f.source = 'dns';
-	INSERT INTO trafficmap.foreign_names (address, name, source, as_of)
-	SELECT r.address::cidr, r.name, 'dns', at FROM unnest(addresses, names) AS r(address, name)
-	    ON CONFLICT (address, source) DO UPDATE SET name = excluded.name, as_of = excluded.as_of;
-END
-$$;
-
-COMMENT ON FUNCTION resolve_store(inet[], text[], timestamptz) IS
-	'keep reverse-DNS names looked up at a time as dns names of foreign_names';
 
 -- Aliases ------------------------------------------------------------------------------------
 

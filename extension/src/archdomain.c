@@ -11,12 +11,12 @@
  */
 #include "postgres.h"
 
-#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/sortsupport.h"
 
 #include "archdomain.h"
@@ -597,8 +597,12 @@ archdomain_lca(PG_FUNCTION_ARGS)
 	ArchDomain *first;
 	size_t		len;
 	int			nlabels;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
 
-	deconstruct_array(arr, ARR_ELEMTYPE(arr), -1, false, TYPALIGN_INT,
+	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign,
 					  &elems, &nulls, &nelems);
 	if (nelems == 0)
 		PG_RETURN_NULL();

@@ -42,6 +42,13 @@
 /* Bytes before lo's text in a range key: the 0 label count and lo's length. */
 #define RANGE_HDR 3
 
+/*
+ * Longest bound kept in a range key: a longer lo is cut (a prefix sorts
+ * before), a longer hi is cut and ends in 0xFF (after every name with that
+ * prefix), so inner keys stay small however long the names are.
+ */
+#define BOUND_MAX 256
+
 PG_FUNCTION_INFO_V1(archdomain_gist_consistent);
 PG_FUNCTION_INFO_V1(archdomain_gist_union);
 PG_FUNCTION_INFO_V1(archdomain_gist_penalty);
@@ -75,28 +82,33 @@ key_bounds(const ArchDomain *k, Bounds *b)
 	b->hilen = len - RANGE_HDR - b->lolen;
 }
 
-/* A key for [lo, hi]: a plain name when they are equal. */
+/* A key for [lo, hi]: a plain name when they are equal and short. */
 static ArchDomain *
 key_make(const Bounds *b)
 {
 	ArchDomain *k;
+	size_t		lolen = Min(b->lolen, BOUND_MAX);
+	size_t		hilen = Min(b->hilen, BOUND_MAX);
 	size_t		size;
 	int			nlabels;
 
-	if (b->lolen == b->hilen && memcmp(b->lo, b->hi, b->lolen) == 0)
+	if (b->lolen == b->hilen && b->lolen <= BOUND_MAX &&
+		memcmp(b->lo, b->hi, b->lolen) == 0)
 	{
 		/* Only the label count's being non-zero matters in a key. */
 		ad_common_prefix(b->lo, b->lolen, b->lo, b->lolen, &nlabels);
 		return archdomain_make(b->lo, b->lolen, nlabels);
 	}
-	size = ARCHDOMAIN_HDRSZ + RANGE_HDR - 1 + b->lolen + b->hilen;
+	size = ARCHDOMAIN_HDRSZ + RANGE_HDR - 1 + lolen + hilen;
 	k = palloc(size);
 	SET_VARSIZE(k, size);
 	k->nlabels = 0;
-	k->text[0] = (char) (b->lolen >> 8);
-	k->text[1] = (char) (b->lolen & 0xFF);
-	memcpy(k->text + 2, b->lo, b->lolen);
-	memcpy(k->text + 2 + b->lolen, b->hi, b->hilen);
+	k->text[0] = (char) (lolen >> 8);
+	k->text[1] = (char) (lolen & 0xFF);
+	memcpy(k->text + 2, b->lo, lolen);
+	memcpy(k->text + 2 + lolen, b->hi, hilen);
+	if (hilen < b->hilen)
+		k->text[2 + lolen + hilen - 1] = (char) 0xFF;
 	return k;
 }
 

@@ -105,7 +105,7 @@ ad_parse(const char *in, size_t len, char *out, AdResult *r)
 				return r->status;
 			if (i == len)
 				break;
-			if (label == ARCHDOMAIN_MAX_LABELS)
+			if (label == ARCHDOMAIN_MAX_LABELS && i + 1 < len)
 				return ad_fail(r, AD_TOO_MANY_LABELS, i + 1, label + 1,
 							   label + ad_count_labels(in, i + 1, len));
 			out[i] = AD_SLASH;
@@ -338,7 +338,7 @@ ad_pattern_parse(const char *in, size_t len, char *buf, AdPattern *p, AdResult *
 		ad_pattern_add(p, kind, start, i);
 		if (i == len)
 			break;
-		if (label == ARCHDOMAIN_MAX_LABELS)
+		if (label == ARCHDOMAIN_MAX_LABELS && i + 1 < len)
 			return ad_fail(r, AD_TOO_MANY_LABELS, i + 1, label + 1,
 						   label + ad_count_labels(in, i + 1, len));
 		buf[i] = AD_SLASH;

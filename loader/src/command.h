@@ -20,5 +20,6 @@ typedef struct
 tm_result	cmd_collect(int argc, char **argv);
 tm_result	cmd_inventory(int argc, char **argv);
 tm_result	cmd_load(int argc, char **argv);
+tm_result	cmd_resolve(int argc, char **argv);
 
 #endif							/* TM_COMMAND_H */

@@ -276,7 +276,7 @@ static void
 refuse(const tm_problems *p)
 {
 	problems_end(p);
-	errorf("%s: nothing was loaded: %ld bad line%s; fix %s and run again", p->file, p->errors,
+	errorf("%s: nothing was loaded: %ld problem%s; fix %s and run again", p->file, p->errors,
 		   p->errors == 1 ? "" : "s", p->errors == 1 ? "it" : "them");
 }
 
@@ -331,8 +331,10 @@ read_fleet(const inventory_options *o, fleet *f)
 {
 	tm_result	r = TM_OK;
 	tm_buf		text;
+	bool		bad = false;
 	int			i;
 
+	/* Every file is read and checked, so one run reports all that is wrong. */
 	for (i = 0; i < o->nfiles && r == TM_OK; i++)
 	{
 		tm_problems p;
@@ -352,7 +354,14 @@ read_fleet(const inventory_options *o, fleet *f)
 			refuse(&p);
 		else
 			problems_end(&p);
+		if (r == TM_ERR_FORMAT)
+		{
+			bad = true;
+			r = TM_OK;
+		}
 	}
+	if (r == TM_OK && bad)
+		r = TM_ERR_FORMAT;
 	if (r == TM_OK)
 		r = check_unique_ids(f);
 	if (r == TM_OK && o->expire && !f->has_instances)
@@ -719,7 +728,12 @@ run(const inventory_options *o)
 		if (r == TM_OK && o->kind == KIND_FOREIGN)
 			r = inventory_foreign_parse(buf_str(&text), text.len, &foreign, &p);
 		else if (r == TM_OK)
+		{
 			r = csvtable_parse(&table, buf_str(&text), text.len, &p);
+			/* Go on to the database's checks of the good rows, to report everything at once. */
+			if (r == TM_ERR_FORMAT)
+				r = TM_OK;
+		}
 		if (r == TM_ERR_FORMAT)
 			refuse(&p);
 		else if (r == TM_ERR_NOMEM)

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,6 +28,10 @@ typedef struct
 	size_t		first_membership;	/* the current instance's first one */
 	json_step	path[JSON_WHERE_MAX_DEPTH];
 	int			depth;
+	size_t		base;			/* offset of the value path[0..base_depth) leads to */
+	int			base_depth;
+	size_t		line_pos;		/* line_no is the line of text[line_pos] */
+	long		line_no;
 } jctx;
 
 static void
@@ -49,6 +54,33 @@ static void
 pop(jctx *c)
 {
 	c->depth--;
+}
+
+/* The line of an offset, counting on from the last offset asked for (they mostly grow). */
+static long
+line_of(jctx *c, size_t offset)
+{
+	if (offset < c->line_pos)
+	{
+		c->line_pos = 0;
+		c->line_no = 1;
+	}
+	for (; c->line_pos < offset && c->line_pos < c->len; c->line_pos++)
+		c->line_no += c->text[c->line_pos] == '\n';
+	return c->line_no;
+}
+
+/* The line of the value at the current path, walking from the nearest known element; 0 if lost. */
+static long
+locate_line(jctx *c)
+{
+	int			depth = c->depth < JSON_WHERE_MAX_DEPTH ? c->depth : JSON_WHERE_MAX_DEPTH;
+	size_t		at;
+
+	if (depth < c->base_depth ||
+		!json_find(c->text, c->len, c->base, c->path + c->base_depth, depth - c->base_depth, &at))
+		return 0;
+	return line_of(c, at);
 }
 
 /* Report a problem with the value at the current path (plus key, when not NULL). */
@@ -79,14 +111,36 @@ jproblem(jctx *c, const char *key, const char *fmt,...)
 		push_key(c, key);
 		snprintf(where + n, sizeof(where) - n, "%s%s", n > 0 ? "." : "", key);
 	}
-	line = json_where(c->text, c->len, c->doc, c->path,
-					  c->depth < JSON_WHERE_MAX_DEPTH ? c->depth : JSON_WHERE_MAX_DEPTH);
+	line = locate_line(c);
 	if (key != NULL)
 		pop(c);
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	problem(c->p, line, "%s: %s", where, what);
+}
+
+/* A JSON type in words, with its article. */
+static const char *
+json_kind(json_type type)
+{
+	switch (type)
+	{
+		case json_type_null:
+			return "null";
+		case json_type_boolean:
+			return "a boolean";
+		case json_type_double:
+		case json_type_int:
+			return "a number";
+		case json_type_object:
+			return "an object";
+		case json_type_array:
+			return "an array";
+		case json_type_string:
+			return "a string";
+	}
+	return "a value";
 }
 
 /* A member that must be an object or array of a kind, when present; NULL when absent. */
@@ -99,9 +153,7 @@ member(jctx *c, json_object *o, const char *key, json_type type)
 		return NULL;
 	if (!json_object_is_type(v, type))
 	{
-		jproblem(c, key, "is a %s, not a%s %s", json_type_to_name(json_object_get_type(v)),
-				 type == json_type_array || type == json_type_object ? "n" : "",
-				 json_type_to_name(type));
+		jproblem(c, key, "is %s, not %s", json_kind(json_object_get_type(v)), json_kind(type));
 		return NULL;
 	}
 	return v;
@@ -322,26 +374,50 @@ read_association(jctx *c, json_object *o, fleet_instance *in)
 	pop(c);
 }
 
-/* Each element of an array member, an object, handed to fn with the path kept. */
+/*
+ * Each element of an array member, an object, handed to fn with the path kept and the
+ * element's offset as the base for finding lines.
+ */
 static void
 each_object(jctx *c, json_object *o, const char *key, fleet_instance *in,
 			void (*fn) (jctx *c, json_object *item, fleet_instance *in))
 {
 	json_object *list = member(c, o, key, json_type_array);
+	size_t		n = list != NULL ? json_object_array_length(list) : 0;
+	size_t	   *offsets = NULL;
+	size_t		found = 0;
+	size_t		saved_base = c->base;
+	int			saved_depth = c->base_depth;
+	size_t		at;
 	size_t		i;
 
 	push_key(c, key);
-	for (i = 0; list != NULL && i < json_object_array_length(list); i++)
+	if (n > 0 && c->depth < JSON_WHERE_MAX_DEPTH &&
+		json_find(c->text, c->len, c->base, c->path + c->base_depth, c->depth - c->base_depth, &at))
+	{
+		offsets = malloc(n * sizeof(*offsets));
+		if (offsets != NULL)
+			found = json_elements(c->text, c->len, at, offsets, n);
+	}
+	for (i = 0; i < n; i++)
 	{
 		json_object *item = json_object_array_get_idx(list, i);
 
 		push_index(c, i);
+		if (i < found)
+		{
+			c->base = offsets[i];
+			c->base_depth = c->depth;
+		}
 		if (json_object_is_type(item, json_type_object))
 			fn(c, item, in);
 		else
 			jproblem(c, NULL, "is not an object");
+		c->base = saved_base;
+		c->base_depth = saved_depth;
 		pop(c);
 	}
+	free(offsets);
 	pop(c);
 }
 
@@ -381,13 +457,14 @@ lifecycle_of(const char *aws)
 }
 
 static void
-read_instance(jctx *c, json_object *inst)
+read_instance(jctx *c, json_object *inst, fleet_instance *unused)
 {
 	fleet_instance *in;
 	json_object *o;
 	const char *s;
 
-	in = fleet_add_instance(c->f, json_where(c->text, c->len, c->doc, c->path, c->depth));
+	(void) unused;
+	in = fleet_add_instance(c->f, locate_line(c));
 	if (in == NULL)
 		return;
 	in->file = c->p->file;
@@ -431,23 +508,8 @@ read_instance(jctx *c, json_object *inst)
 static void
 read_reservation(jctx *c, json_object *res, fleet_instance *unused)
 {
-	json_object *list = member(c, res, "Instances", json_type_array);
-	size_t		i;
-
 	(void) unused;
-	push_key(c, "Instances");
-	for (i = 0; list != NULL && i < json_object_array_length(list); i++)
-	{
-		json_object *inst = json_object_array_get_idx(list, i);
-
-		push_index(c, i);
-		if (json_object_is_type(inst, json_type_object))
-			read_instance(c, inst);
-		else
-			jproblem(c, NULL, "is not an object");
-		pop(c);
-	}
-	pop(c);
+	each_object(c, res, "Instances", NULL, read_instance);
 }
 
 /* One security group of describe-security-groups, its ingress rules kept as AWS gives them. */
@@ -458,7 +520,7 @@ read_group(jctx *c, json_object *sg, fleet_instance *unused)
 	json_object *rules;
 
 	(void) unused;
-	g = fleet_add_group(c->f, json_where(c->text, c->len, c->doc, c->path, c->depth));
+	g = fleet_add_group(c->f, locate_line(c));
 	if (g == NULL)
 		return;
 	g->group_id = fleet_strdup(c->f, string_member(c, sg, "GroupId"));
@@ -480,8 +542,8 @@ read_document(jctx *c, json_object *doc)
 
 	if (!json_object_is_type(doc, json_type_object))
 	{
-		jproblem(c, NULL, "the document is a %s, not the object aws ec2 describe-instances prints",
-				 json_type_to_name(json_object_get_type(doc)));
+		jproblem(c, NULL, "the document is %s, not the object aws ec2 describe-instances prints",
+				 json_kind(json_object_get_type(doc)));
 		return;
 	}
 	if (json_object_object_get_ex(doc, "Reservations", NULL))
@@ -535,7 +597,7 @@ tm_result
 inventory_json_parse(const char *data, size_t len, const fleet_tag_names *tags,
 					 const char *region, fleet *out, tm_problems *p)
 {
-	jctx		c = {data, len, 0, p, out, tags, region, 0, {{NULL, 0}}, 0};
+	jctx		c = {data, len, 0, p, out, tags, region, 0, {{NULL, 0}}, 0, 0, 0, 0, 1};
 	json_tokener *tok;
 	size_t		pos = 0;
 	long		bad;
@@ -555,7 +617,8 @@ inventory_json_parse(const char *data, size_t len, const fleet_tag_names *tags,
 		json_object *doc;
 		enum json_tokener_error jerr;
 
-		while (pos < len && strchr(" \t\r\n", data[pos]) != NULL)
+		while (pos < len && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\r' ||
+							 data[pos] == '\n'))
 			pos++;
 		if (pos >= len)
 			break;
@@ -574,6 +637,8 @@ inventory_json_parse(const char *data, size_t len, const fleet_tag_names *tags,
 		}
 		c.doc = pos;
 		c.depth = 0;
+		c.base = pos;
+		c.base_depth = 0;
 		read_document(&c, doc);
 		json_object_put(doc);
 		docs++;

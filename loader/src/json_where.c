@@ -70,7 +70,8 @@ skip_value(cursor *c)
 				c->pos++;
 				if (depth == 0)
 				{
-					while (c->pos < c->len && strchr(",:}] \t\r\n", c->s[c->pos]) == NULL)
+					while (c->pos < c->len && c->s[c->pos] != '\0' &&
+						   strchr(",:}] \t\r\n", c->s[c->pos]) == NULL)
 						c->pos++;
 					return;
 				}
@@ -137,12 +138,10 @@ enter_element(cursor *c, size_t index)
 	return c->pos < c->len && c->s[c->pos] != ']';
 }
 
-long
-json_where(const char *text, size_t len, size_t from, const json_step *path, int depth)
+bool
+json_find(const char *text, size_t len, size_t from, const json_step *path, int depth, size_t *at)
 {
 	cursor		c = {text, len, from};
-	long		line = 1;
-	size_t		i;
 	int			d;
 
 	for (d = 0; d < depth; d++)
@@ -151,10 +150,49 @@ json_where(const char *text, size_t len, size_t from, const json_step *path, int
 			: enter_element(&c, path[d].index);
 
 		if (!found)
-			return 0;
+			return false;
 	}
 	skip_space(&c);
-	for (i = 0; i < c.pos && i < len; i++)
+	*at = c.pos;
+	return c.pos < len;
+}
+
+size_t
+json_elements(const char *text, size_t len, size_t at, size_t *offsets, size_t max)
+{
+	cursor		c = {text, len, at};
+	size_t		n = 0;
+
+	skip_space(&c);
+	if (c.pos >= c.len || c.s[c.pos] != '[')
+		return 0;
+	c.pos++;
+	skip_space(&c);
+	if (c.pos < c.len && c.s[c.pos] == ']')
+		return 0;
+	while (n < max && c.pos < c.len)
+	{
+		skip_space(&c);
+		offsets[n++] = c.pos;
+		skip_value(&c);
+		skip_space(&c);
+		if (c.pos >= c.len || c.s[c.pos] != ',')
+			break;
+		c.pos++;
+	}
+	return n;
+}
+
+long
+json_where(const char *text, size_t len, size_t from, const json_step *path, int depth)
+{
+	size_t		at;
+	long		line = 1;
+	size_t		i;
+
+	if (!json_find(text, len, from, path, depth, &at))
+		return 0;
+	for (i = 0; i < at; i++)
 		line += text[i] == '\n';
 	return line;
 }

@@ -25,6 +25,7 @@ static const tm_command commands[] = {
 	{"collect", cmd_collect, "capture on every host at once over SSH into service edges"},
 	{"load", cmd_load, "read pcap/pcapng captures into service edges in PostgreSQL"},
 	{"inventory", cmd_inventory, "read the fleet, foreign names, aliases or prices from a file"},
+	{"resolve", cmd_resolve, "name unknown addresses in traffic by reverse DNS"},
 	{"version", cmd_version, "print the version"},
 };
 

@@ -33,6 +33,7 @@ SELECT ('a/' || repeat('x', 300) || '/b')::archdomain;
 SELECT length(array_to_string(array_fill('l'::text, ARRAY[255]), '/')::archdomain::text) AS most_labels;
 SELECT array_to_string(array_fill('l'::text, ARRAY[256]), '/')::archdomain;
 SELECT array_to_string(array_fill('l'::text, ARRAY[300]), '/')::archdomain;
+SELECT (array_to_string(array_fill('l'::text, ARRAY[255]), '/') || '/')::archdomain;
 SELECT length(array_to_string(array_fill(repeat('z', 255), ARRAY[255]), '/')::archdomain::text) AS largest;
 
 -- Casts to and from text are explicit only.

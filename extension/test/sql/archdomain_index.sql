@@ -57,4 +57,41 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a <@ 'online/midtier';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a @> 'x-y/0/blue/a_b';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a ~ 'web/*/n10/**';
 EXPLAIN (COSTS OFF) SELECT count(*) FROM adt WHERE a <@ 'bulk';
+-- Row estimates of @> and <@ (archdomain_hierarchy_sel) next to the rows found.
+CREATE FUNCTION estimate(q text) RETURNS TABLE (estimated bigint, actual bigint) LANGUAGE plpgsql AS $$
+DECLARE
+	j json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM adt WHERE ' || q INTO j;
+	estimated := (j -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+	EXECUTE 'SELECT count(*) FROM adt WHERE ' || q INTO actual;
+	RETURN NEXT;
+END $$;
+SELECT q, e.* FROM unnest(ARRAY[$$a <@ 'online'$$, $$a <@ 'bulk'$$, $$'bulk' @> a$$, $$a <@ 'x-y/a-b'$$,
+	$$a <@ 'nothing/here'$$, $$a @> 'x-y/0/blue/a_b'$$, $$'bulk/n7/x' <@ a$$, $$a @> 'q/r/s'$$]) q,
+	LATERAL estimate(q) e;
+DROP FUNCTION estimate;
 DROP TABLE adt;
+
+-- Long names: range keys keep cut bounds (so they fit inner pages) and still answer right.
+CREATE TABLE adlong AS
+	SELECT (CASE WHEN i % 3 = 0 THEN 'long/' ELSE 'other/' END
+	        || (SELECT string_agg(md5(i::text || '/' || j), '/') FROM generate_series(1, 1 + i % 120) j))::archdomain AS a
+	  FROM generate_series(1, 600) i;
+SELECT max(length(a::text)) AS longest, count(*) FROM adlong;
+CREATE TEMP TABLE adlong_seq AS
+	SELECT q, (SELECT count(*) FROM adlong WHERE a <@ q::archdomain) AS below,
+	          (SELECT count(*) FROM adlong WHERE a @> q::archdomain) AS above,
+	          (SELECT count(*) FROM adlong WHERE a ~ (q || '/**')) AS globbed
+	  FROM (SELECT 'long' UNION ALL SELECT 'other' UNION ALL SELECT a::text FROM adlong WHERE depth(a) > 100) qs(q);
+CREATE INDEX adlong_gist ON adlong USING gist (a);
+INSERT INTO adlong SELECT a FROM adlong WHERE depth(a) > 100;
+DELETE FROM adlong WHERE ctid IN (SELECT ctid FROM adlong ORDER BY ctid DESC LIMIT (SELECT count(*) FROM adlong WHERE depth(a) > 100) / 2);
+SET enable_seqscan = off;
+SELECT count(*) AS probes, count(*) FILTER (WHERE below > 0 AND above > 0 AND globbed > 0) AS all_found,
+       count(*) FILTER (WHERE below <> (SELECT count(*) FROM adlong WHERE a <@ q::archdomain)
+                           OR above <> (SELECT count(*) FROM adlong WHERE a @> q::archdomain)
+                           OR globbed <> (SELECT count(*) FROM adlong WHERE a ~ (q || '/**'))) AS index_disagrees
+  FROM adlong_seq;
+RESET enable_seqscan;
+DROP TABLE adlong;

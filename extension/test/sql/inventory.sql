@@ -121,6 +121,7 @@ COMMIT;
 SELECT * FROM pg_temp.owners WHERE address IN ('10.0.0.5', '10.0.0.20');
 
 -- Runs apply in time order.
+\set SHOW_CONTEXT never
 BEGIN;
 SELECT pg_temp.stage_run('a=10.0.0.5');
 SELECT * FROM inventory_apply('csv', '2024-01-02', false);
