@@ -127,10 +127,47 @@ grow_recs(tm_hashtab *t)
 	return TM_OK;
 }
 
+uint32_t
+hashtab_hash(const tm_hashtab *t, const void *key)
+{
+	return hash_key(key, t->ksize);
+}
+
+void
+hashtab_prefetch_slot(const tm_hashtab *t, uint32_t h)
+{
+	if (t->nslots != 0)
+		__builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+}
+
+/* The record in the key's first slot, if that slot is taken: every line of it. */
+void
+hashtab_prefetch_record(const tm_hashtab *t, uint32_t h)
+{
+	uint64_t	s;
+	const uint8_t *rec;
+	size_t		off;
+
+	if (t->nslots == 0)
+		return;
+	s = t->slots[h & (t->nslots - 1)];
+	if (s == 0 || (uint32_t) (s >> 32) != h)
+		return;
+	rec = hashtab_at(t, (size_t) (uint32_t) s - 1);
+	for (off = 0; off < t->esize; off += 64)
+		__builtin_prefetch(rec + off, 1);
+	__builtin_prefetch(rec + t->esize - 1, 1);
+}
+
 void *
 hashtab_upsert(tm_hashtab *t, const void *key, bool *added)
 {
-	uint32_t	h = hash_key(key, t->ksize);
+	return hashtab_upsert_hashed(t, key, hash_key(key, t->ksize), added);
+}
+
+void *
+hashtab_upsert_hashed(tm_hashtab *t, const void *key, uint32_t h, bool *added)
+{
 	size_t		i;
 	uint8_t    *rec;
 

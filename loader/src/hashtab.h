@@ -37,6 +37,17 @@ void		hashtab_free(tm_hashtab *t);
 void	   *hashtab_upsert(tm_hashtab *t, const void *key, bool *added);
 void	   *hashtab_find(const tm_hashtab *t, const void *key);
 
+/*
+ * For callers that see keys some time before they use them (the aggregator works a few
+ * packets behind the dissector): hash once, prefetch the key's slot, later its record, and
+ * upsert with the hash, so the memory the lookup needs is on its way while other packets
+ * are worked on. Prefetching is only a hint: any sequence of calls stays correct.
+ */
+uint32_t	hashtab_hash(const tm_hashtab *t, const void *key);
+void		hashtab_prefetch_slot(const tm_hashtab *t, uint32_t h);
+void		hashtab_prefetch_record(const tm_hashtab *t, uint32_t h);
+void	   *hashtab_upsert_hashed(tm_hashtab *t, const void *key, uint32_t h, bool *added);
+
 static inline void *
 hashtab_at(const tm_hashtab *t, size_t i)
 {
