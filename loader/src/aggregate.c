@@ -188,17 +188,30 @@ agg_proto_name(uint8_t proto, char *buf, size_t size)
 	}
 }
 
-static size_t
-addr_len(uint8_t family)
+/* memcmp of two addresses as 16 bytes (IPv4's last 12 are zero): <0, 0 or >0. */
+static inline int
+addr_cmp(const uint8_t *x, const uint8_t *y)
 {
-	return family == 4 ? 4 : 16;
+	uint64_t	a;
+	uint64_t	b;
+
+	memcpy(&a, x, 8);
+	memcpy(&b, y, 8);
+	if (a == b)
+	{
+		memcpy(&a, x + 8, 8);
+		memcpy(&b, y + 8, 8);
+	}
+	a = __builtin_bswap64(a);
+	b = __builtin_bswap64(b);
+	return (a > b) - (a < b);
 }
 
 /* The canonical key of a packet's flow and the packet's direction in it. */
 static uint8_t
 flow_key_of(const tm_flowinfo *fi, uint8_t kind, flow_key *k)
 {
-	int			cmp = memcmp(fi->src, fi->dst, addr_len(fi->family));
+	int			cmp = addr_cmp(fi->src, fi->dst);
 	bool		forward = cmp < 0 || (cmp == 0 && fi->sport <= fi->dport);
 
 	/* A ping to oneself: only the message type tells the two directions apart. */

@@ -171,7 +171,23 @@ refill(tm_capsrc *s)
 	s->inlen = fd_read(s, s->rawbuf, RAW_BUFFER);
 }
 
-/* Uncompressed bytes: what is waiting first, then large reads straight into buf. */
+/*
+ * Whether more raw input can be had without waiting. A chunk is handed on when it is full
+ * or when filling it more would wait: a slow pipe (a live tcpdump) is not held back.
+ */
+static bool
+input_ready(tm_capsrc *s)
+{
+	struct pollfd p;
+
+	if (s->inlen > 0 || s->fd < 0)
+		return true;
+	p.fd = s->fd;
+	p.events = POLLIN;
+	return poll(&p, 1, 0) > 0;
+}
+
+/* Uncompressed bytes: what is waiting first, then reads straight into buf. */
 static size_t
 produce_plain(tm_capsrc *s, uint8_t *buf, size_t n)
 {
@@ -180,18 +196,15 @@ produce_plain(tm_capsrc *s, uint8_t *buf, size_t n)
 
 	while (got < n && !s->failed)
 	{
-		if (s->inlen > 0 || s->fd < 0)
+		if (s->inlen > 0)
 		{
 			k = s->inlen < n - got ? s->inlen : n - got;
-			if (k == 0)
-			{
-				s->raw_eof = true;
-				break;
-			}
 			memcpy(buf + got, s->in, k);
 			s->in += k;
 			s->inlen -= k;
 		}
+		else if (s->fd < 0 || (got > 0 && !input_ready(s)))
+			break;
 		else
 			k = fd_read(s, buf + got, n - got);
 		if (k == 0)
@@ -228,6 +241,8 @@ produce_gzip(tm_capsrc *s, uint8_t *buf, size_t n)
 
 	while (got < n && !s->failed)
 	{
+		if (got > 0 && !input_ready(s))
+			break;
 		if (s->z_member_done && !next_member(s))
 			break;
 		refill(s);
@@ -262,16 +277,19 @@ produce_gzip(tm_capsrc *s, uint8_t *buf, size_t n)
 	return got;
 }
 
-/* Fill buf with the next decompressed bytes, hashed and counted; short only at the end. */
+/*
+ * The next decompressed bytes into buf, at most n, hashed and counted: fewer when more
+ * would wait for input, none only at the end (or after a failure): then s->eof.
+ */
 static size_t
 produce(tm_capsrc *s, uint8_t *buf, size_t n)
 {
 	size_t		got;
 
-	if (s->eof || s->failed || n == 0)
+	if (s->eof || n == 0)
 		return 0;
 	got = s->gzip ? produce_gzip(s, buf, n) : produce_plain(s, buf, n);
-	if (got < n)
+	if (got == 0)
 		s->eof = true;
 	digest_update(s->digest, buf, got);
 	atomic_fetch_add_explicit(&s->produced, got, memory_order_relaxed);
@@ -530,6 +548,7 @@ capsrc_open(const char *path, tm_capsrc **out)
 {
 	tm_capsrc  *s = NULL;
 	tm_result	r;
+	const char *why;
 	bool		is_stdin = strcmp(path, "-") == 0;
 
 	*out = NULL;
@@ -562,9 +581,9 @@ capsrc_open(const char *path, tm_capsrc **out)
 	}
 	if (s->mode == SRC_RING)
 		read_head(s);
-	if (s->failed && s->headlen == 0)
+	if (s->headlen == 0 && capsrc_failed(s, &why))
 	{
-		errorf("%s: cannot read: %s", s->name, s->why);
+		errorf("%s: cannot read: %s", s->name, why);
 		r = TM_ERR_IO;
 		goto out;
 	}

@@ -1,7 +1,7 @@
 /*
  * hashtab.h - a hash table of fixed-size records, the one the aggregator keeps its flows,
  * fragments and edges in. Each record starts with its key (compared as bytes, so callers
- * zero any padding); records live in one array that grows by doubling, so a record's index
+ * zero any padding; a whole number of 8-byte words hashes and compares fastest); records live in one array that grows by doubling, so a record's index
  * stays valid while the table grows, and lookups probe an open-addressing slot array that
  * keeps each record's hash beside its index. Memory grows with the number of records,
  * never per lookup; a full table (max records) is TM_ERR_NOMEM.
