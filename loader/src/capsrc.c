@@ -5,9 +5,10 @@
  *
  * Three ways, by what the bytes are:
  *
- *   an uncompressed regular file   the reader gets the file itself, opened by glibc with
- *                                  mmap (fopen's "m"): no copy but libpcap's own; a thread
- *                                  reads and hashes the file beside it
+ *   an uncompressed regular file   the reader gets the file itself, with a large buffer,
+ *                                  and a thread reads and hashes it beside the reader (not
+ *                                  mmap: a mapped capture would count in the resident set
+ *                                  and a file cut while mapped would kill the process)
  *   gzip, a pipe, stdin            a thread reads, inflates and hashes into a ring of
  *                                  chunks, which the reader's FILE (fopencookie) takes
  *   memory (tests, fuzzing)        the same steps on demand in the caller's thread
@@ -641,7 +642,7 @@ capsrc_stream(tm_capsrc *s)
 	FILE	   *fp;
 
 	if (s->mode == SRC_FILE)
-		fp = fopen(s->path, "rbme");
+		fp = fopen(s->path, "rbe");
 	else
 		fp = fopencookie(s, "rb", io);
 	if (fp == NULL)
@@ -649,8 +650,7 @@ capsrc_stream(tm_capsrc *s)
 		errorf("%s: cannot read: %s", s->name, msg_errno(errno));
 		return NULL;
 	}
-	if (s->mode != SRC_FILE)
-		setvbuf(fp, NULL, _IOFBF, STREAM_BUFFER);
+	setvbuf(fp, NULL, _IOFBF, s->mode == SRC_FILE ? CHUNK_SIZE : STREAM_BUFFER);
 	/* Only the reader's thread uses this FILE: no lock per fread. */
 	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	return fp;
