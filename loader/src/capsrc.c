@@ -658,7 +658,8 @@ capsrc_stream(tm_capsrc *s)
 		errorf("%s: cannot read: %s", s->name, msg_errno(errno));
 		return NULL;
 	}
-	if (s->stream_buf == NULL)
+	/* Memory (tests, fuzzing) keeps stdio's own small buffer. */
+	if (s->stream_buf == NULL && s->mode != SRC_MEMORY)
 		s->stream_buf = malloc(STREAM_BUFFER);
 	if (s->stream_buf != NULL)
 		setvbuf(fp, s->stream_buf, _IOFBF, STREAM_BUFFER);
