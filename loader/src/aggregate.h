@@ -15,7 +15,9 @@
  * One tm_agg holds one capture. agg_packet neither allocates per packet nor makes system
  * calls: it dissects in place (dissect.h) and updates the packet's 5-tuple record in a
  * hash table that grows with the number of distinct 5-tuples (per interface), never with
- * the number of packets. agg_finish applies, per 5-tuple and from all the capture's
+ * the number of packets. The update comes a few packets later, from a short queue of
+ * dissected packets, so the table's memory is prefetched meanwhile; the packet's bytes
+ * are not kept, so the caller may reuse them at once. agg_finish applies, per 5-tuple and from all the capture's
  * evidence, the client/server table of README.md ("Who is client and who is server"):
  * SYN, then SYN-ACK, then the ports, then ICMP echo, then the first packet's direction.
  *
@@ -85,7 +87,8 @@ tm_result	agg_packet(tm_agg *a, const tm_packet *pkt);
 tm_result	agg_finish(tm_agg *a);
 
 const tm_capture_counts *agg_counts(const tm_agg *a);
-size_t		agg_nflows(const tm_agg *a);	/* distinct 5-tuples so far */
+/* Distinct 5-tuples so far (for progress: the last few packets may wait to be counted). */
+size_t		agg_nflows(const tm_agg *a);
 size_t		agg_nedges(const tm_agg *a);	/* after agg_finish */
 const tm_edge *agg_edge(const tm_agg *a, size_t i);
 

@@ -459,6 +459,22 @@ imds_string(json_object *doc, const char *key)
 	return json_object_get_string(v);
 }
 
+tm_result
+aws_imds_credentials_parse(const char *json, aws_credentials *out, char *code, size_t code_size)
+{
+	json_object *doc = json_tokener_parse(json);
+	const char *c = doc != NULL ? imds_string(doc, "Code") : NULL;
+	tm_result	r = TM_ERR_REMOTE;
+
+	snprintf(code, code_size, "%s", c != NULL ? c : "missing");
+	if (c != NULL && strcmp(c, "Success") == 0 && imds_string(doc, "AccessKeyId") != NULL &&
+		imds_string(doc, "SecretAccessKey") != NULL)
+		r = set_credentials(out, imds_string(doc, "AccessKeyId"), imds_string(doc, "SecretAccessKey"),
+							imds_string(doc, "Token"));
+	json_object_put(doc);
+	return r;
+}
+
 /* Step 4: the instance role's credentials; *why says why not when there are none. */
 static tm_result
 from_imds(aws_credentials *out, bool *found, char *why, size_t why_size)
@@ -466,8 +482,7 @@ from_imds(aws_credentials *out, bool *found, char *why, size_t why_size)
 	aws_imds	m;
 	tm_buf		answer;
 	tm_buf		path;
-	json_object *doc = NULL;
-	const char *code;
+	char		code[64];
 	char		role[256];
 	size_t		n;
 	tm_result	r;
@@ -506,24 +521,20 @@ from_imds(aws_credentials *out, bool *found, char *why, size_t why_size)
 		r = TM_ERR_REMOTE;
 		goto out;
 	}
-	doc = json_tokener_parse(answer.data);
-	code = doc != NULL ? imds_string(doc, "Code") : NULL;
-	if (code == NULL || strcmp(code, "Success") != 0 || imds_string(doc, "AccessKeyId") == NULL ||
-		imds_string(doc, "SecretAccessKey") == NULL)
+	r = aws_imds_credentials_parse(answer.data, out, code, sizeof(code));
+	if (r == TM_ERR_REMOTE)
 	{
 		errorf("the instance metadata service's credentials for role '%s' are not usable (Code %s)",
-			   role, code != NULL ? code : "missing");
-		r = TM_ERR_REMOTE;
+			   role, code);
 		goto out;
 	}
+	if (r != TM_OK)
+		goto out;
 	snprintf(out->source, sizeof(out->source), "the instance role '%.200s' (IMDSv2 at %.200s)", role, m.endpoint);
-	r = set_credentials(out, imds_string(doc, "AccessKeyId"), imds_string(doc, "SecretAccessKey"),
-						imds_string(doc, "Token"));
-	*found = r == TM_OK;
+	*found = true;
 out:
 	if (answer.data != NULL)
 		explicit_bzero(answer.data, answer.len);
-	json_object_put(doc);
 	buf_free(&answer);
 	buf_free(&path);
 	aws_imds_close(&m);

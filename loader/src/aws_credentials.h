@@ -59,6 +59,14 @@ typedef struct
  * Values may be longer than libinih's line buffer (session tokens are).
  */
 tm_result	aws_profile_parse(const char *text, bool config, const char *name, aws_profile *out);
+
+/*
+ * The credentials document the instance metadata service gives for a role (JSON: Code,
+ * AccessKeyId, SecretAccessKey, Token) into out; code gets its Code ("missing" when none).
+ * TM_ERR_REMOTE when the document is not usable (not JSON, Code not Success, a key missing).
+ */
+tm_result	aws_imds_credentials_parse(const char *json, aws_credentials *out, char *code,
+									   size_t code_size);
 void		aws_profile_free(aws_profile *p);
 
 /*

@@ -31,7 +31,10 @@ tm_result	capsrc_open_mem(const void *data, size_t len, tm_capsrc **out);
 /* The first four bytes (big-endian in a number), and how many there were (0-4). */
 uint32_t	capsrc_magic(const tm_capsrc *s, size_t *n);
 
-/* A FILE reading the decompressed bytes from the start; NULL (error printed) if none. */
+/*
+ * A FILE reading the decompressed bytes from the start; NULL (error printed) if none. Once
+ * per source, and closed before capsrc_free: its buffer belongs to the source.
+ */
 FILE	   *capsrc_stream(tm_capsrc *s);
 
 uint64_t	capsrc_bytes(const tm_capsrc *s);	/* decompressed bytes read so far */

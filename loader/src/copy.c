@@ -1,5 +1,8 @@
 /*
- * copy.c - rows into PostgreSQL through COPY FROM STDIN, text format.
+ * copy.c - rows into PostgreSQL through COPY FROM STDIN, in the text or the binary format
+ * (PostgreSQL's documentation, COPY, "Binary Format"): a signature and header, then per row
+ * a 16-bit field count and per field a 32-bit length and the value in its type's send
+ * form, all big-endian; a field count of -1 ends the data.
  */
 #include "copy.h"
 
@@ -57,6 +60,7 @@ copy_begin(tm_copy *c, PGconn *conn, const char *copy_sql)
 	c->conn = conn;
 	buf_init(&c->buf, COPY_BATCH + COPY_MAX_ROW);
 	c->fields = 0;
+	c->binary = false;
 	c->rows = 0;
 	c->error = TM_OK;
 	res = PQexec(conn, copy_sql);
@@ -69,6 +73,93 @@ copy_begin(tm_copy *c, PGconn *conn, const char *copy_sql)
 	}
 	PQclear(res);
 	return TM_OK;
+}
+
+/* Big-endian integers of the binary format. */
+static void
+put_be(tm_copy *c, uint64_t v, int bytes)
+{
+	uint8_t		b[8];
+	int			i;
+
+	for (i = 0; i < bytes; i++)
+		b[i] = (uint8_t) (v >> (8 * (bytes - 1 - i)));
+	if (c->error == TM_OK)
+		c->error = buf_add(&c->buf, b, (size_t) bytes);
+}
+
+tm_result
+copy_begin_binary(tm_copy *c, PGconn *conn, const char *copy_sql)
+{
+	static const char signature[11] = "PGCOPY\n\377\r\n";
+
+	if (copy_begin(c, conn, copy_sql) != TM_OK)
+		return c->error;
+	c->binary = true;
+	c->error = buf_add(&c->buf, signature, sizeof(signature));
+	put_be(c, 0, 4);			/* flags: no OIDs */
+	put_be(c, 0, 4);			/* no header extension */
+	if (c->error != TM_OK)
+		copy_abort(c, "out of memory");
+	return c->error;
+}
+
+void
+copy_bin_row(tm_copy *c, int nfields)
+{
+	put_be(c, (uint64_t) nfields, 2);
+}
+
+void
+copy_bin_int8(tm_copy *c, int64_t v)
+{
+	put_be(c, 8, 4);
+	put_be(c, (uint64_t) v, 8);
+}
+
+void
+copy_bin_int4(tm_copy *c, int32_t v)
+{
+	put_be(c, 4, 4);
+	put_be(c, (uint32_t) v, 4);
+}
+
+void
+copy_bin_text(tm_copy *c, const char *s)
+{
+	size_t		n = strlen(s);
+
+	put_be(c, n, 4);
+	if (c->error == TM_OK)
+		c->error = buf_add(&c->buf, s, n);
+}
+
+/* inet's send form: family (PGSQL_AF_INET 2, PGSQL_AF_INET6 3), bits, is_cidr, length, bytes. */
+void
+copy_bin_inet(tm_copy *c, int family, const uint8_t *addr)
+{
+	uint8_t		h[4];
+	size_t		n = family == 4 ? 4 : 16;
+
+	h[0] = family == 4 ? 2 : 3;
+	h[1] = (uint8_t) (n * 8);
+	h[2] = 0;
+	h[3] = (uint8_t) n;
+	put_be(c, 4 + n, 4);
+	if (c->error == TM_OK)
+		c->error = buf_add(&c->buf, h, sizeof(h));
+	if (c->error == TM_OK)
+		c->error = buf_add(&c->buf, addr, n);
+}
+
+/* timestamptz's send form: microseconds since 2000-01-01 00:00:00 UTC. */
+void
+copy_bin_timestamptz(tm_copy *c, int64_t unix_ns)
+{
+	const int64_t pg_epoch_us = 946684800LL * 1000000;
+	int64_t		us = unix_ns / 1000 - (unix_ns % 1000 < 0 ? 1 : 0);
+
+	copy_bin_int8(c, us - pg_epoch_us);
 }
 
 /* Every field but a row's first is preceded by a tab. */
@@ -140,7 +231,7 @@ flush(tm_copy *c)
 tm_result
 copy_end_row(tm_copy *c)
 {
-	if (c->error == TM_OK)
+	if (c->error == TM_OK && !c->binary)
 		c->error = buf_addc(&c->buf, '\n');
 	c->fields = 0;
 	c->rows++;
@@ -153,8 +244,11 @@ tm_result
 copy_end(tm_copy *c)
 {
 	PGresult   *res;
-	tm_result	r = c->error;
+	tm_result	r;
 
+	if (c->binary)
+		put_be(c, 0xffff, 2);	/* the trailer: a field count of -1 */
+	r = c->error;
 	if (r == TM_OK)
 		r = flush(c);
 	if (r != TM_OK)

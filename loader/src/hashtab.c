@@ -26,34 +26,65 @@ hashtab_free(tm_hashtab *t)
 	hashtab_init(t, t->esize, t->ksize, t->max);
 }
 
-/* A fast 64-bit mix of the key's words (the keys are a few dozen bytes). */
+/* 64 x 64 -> 128-bit multiply, folded: the mixing step of wyhash-like hashes. */
+static inline uint64_t
+mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t) a * b;
+
+	return (uint64_t) r ^ (uint64_t) (r >> 64);
+}
+
+/* Keys are a few dozen bytes: one multiply per 16 of them, one more to finish. */
 static uint32_t
 hash_key(const void *key, size_t n)
 {
 	const uint8_t *p = key;
 	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ n;
-	uint64_t	w;
+	uint64_t	a;
+	uint64_t	b;
 
-	for (; n >= 8; n -= 8, p += 8)
+	for (; n >= 16; n -= 16, p += 16)
 	{
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 29;
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		h = mum(a ^ h ^ 0xa0761d6478bd642fULL, b ^ 0xe7037ed1a0b428dbULL);
 	}
-	if (n > 0)
+	a = 0;
+	if (n >= 8)
 	{
-		w = 0;
-		memcpy(&w, p, n);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		memcpy(&a, p, 8);
+		n -= 8;
+		p += 8;
 	}
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return (uint32_t) h;
+	for (; n > 0; n--, p++)
+		a = (a << 8) | *p;		/* keys are whole words: not reached */
+	h = mum(a ^ h ^ 0x8ebc6af09c88c6e3ULL, 0x589965cc75374cc3ULL);
+	return (uint32_t) (h ^ (h >> 32));
+}
+
+/* Key bytes equal, a word at a time (every key is a few words; no call, no early exit). */
+static inline bool
+keys_equal(const uint8_t *x, const uint8_t *y, size_t n)
+{
+	uint64_t	a;
+	uint64_t	b;
+	uint64_t	d = 0;
+	size_t		i;
+
+	for (i = 0; i + 8 <= n; i += 8)
+	{
+		memcpy(&a, x + i, 8);
+		memcpy(&b, y + i, 8);
+		d |= a ^ b;
+	}
+	for (; i < n; i++)
+		d |= (uint64_t) (x[i] ^ y[i]);
+	return d == 0;
 }
 
 /* The slot holding key, or the empty slot where it would go. */
-static size_t
+static inline size_t
 probe(const tm_hashtab *t, const void *key, uint32_t h)
 {
 	size_t		mask = t->nslots - 1;
@@ -66,7 +97,7 @@ probe(const tm_hashtab *t, const void *key, uint32_t h)
 		if (s == 0)
 			return i;
 		if ((uint32_t) (s >> 32) == h &&
-			memcmp(hashtab_at(t, (size_t) (uint32_t) s - 1), key, t->ksize) == 0)
+			keys_equal(hashtab_at(t, (size_t) (uint32_t) s - 1), key, t->ksize))
 			return i;
 		i = (i + 1) & mask;
 	}
@@ -127,10 +158,47 @@ grow_recs(tm_hashtab *t)
 	return TM_OK;
 }
 
+uint32_t
+hashtab_hash(const tm_hashtab *t, const void *key)
+{
+	return hash_key(key, t->ksize);
+}
+
+void
+hashtab_prefetch_slot(const tm_hashtab *t, uint32_t h)
+{
+	if (t->nslots != 0)
+		__builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+}
+
+/* The record in the key's first slot, if that slot is taken: every line of it. */
+void
+hashtab_prefetch_record(const tm_hashtab *t, uint32_t h)
+{
+	uint64_t	s;
+	const uint8_t *rec;
+	size_t		off;
+
+	if (t->nslots == 0)
+		return;
+	s = t->slots[h & (t->nslots - 1)];
+	if (s == 0 || (uint32_t) (s >> 32) != h)
+		return;
+	rec = hashtab_at(t, (size_t) (uint32_t) s - 1);
+	for (off = 0; off < t->esize; off += 64)
+		__builtin_prefetch(rec + off, 1);
+	__builtin_prefetch(rec + t->esize - 1, 1);
+}
+
 void *
 hashtab_upsert(tm_hashtab *t, const void *key, bool *added)
 {
-	uint32_t	h = hash_key(key, t->ksize);
+	return hashtab_upsert_hashed(t, key, hash_key(key, t->ksize), added);
+}
+
+void *
+hashtab_upsert_hashed(tm_hashtab *t, const void *key, uint32_t h, bool *added)
+{
 	size_t		i;
 	uint8_t    *rec;
 

@@ -1,7 +1,7 @@
 /*
  * hashtab.h - a hash table of fixed-size records, the one the aggregator keeps its flows,
  * fragments and edges in. Each record starts with its key (compared as bytes, so callers
- * zero any padding); records live in one array that grows by doubling, so a record's index
+ * zero any padding; a whole number of 8-byte words hashes and compares fastest); records live in one array that grows by doubling, so a record's index
  * stays valid while the table grows, and lookups probe an open-addressing slot array that
  * keeps each record's hash beside its index. Memory grows with the number of records,
  * never per lookup; a full table (max records) is TM_ERR_NOMEM.
@@ -36,6 +36,17 @@ void		hashtab_free(tm_hashtab *t);
  */
 void	   *hashtab_upsert(tm_hashtab *t, const void *key, bool *added);
 void	   *hashtab_find(const tm_hashtab *t, const void *key);
+
+/*
+ * For callers that see keys some time before they use them (the aggregator works a few
+ * packets behind the dissector): hash once, prefetch the key's slot, later its record, and
+ * upsert with the hash, so the memory the lookup needs is on its way while other packets
+ * are worked on. Prefetching is only a hint: any sequence of calls stays correct.
+ */
+uint32_t	hashtab_hash(const tm_hashtab *t, const void *key);
+void		hashtab_prefetch_slot(const tm_hashtab *t, uint32_t h);
+void		hashtab_prefetch_record(const tm_hashtab *t, uint32_t h);
+void	   *hashtab_upsert_hashed(tm_hashtab *t, const void *key, uint32_t h, bool *added);
 
 static inline void *
 hashtab_at(const tm_hashtab *t, size_t i)

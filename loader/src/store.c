@@ -4,7 +4,6 @@
  */
 #include "store.h"
 
-#include <arpa/inet.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +39,6 @@ store_format_time(int64_t ns, char *buf, size_t size)
 	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00",
 			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 			 (long long) (rem / 1000));
-}
-
-static void
-format_addr(uint8_t family, const uint8_t *a, char *buf, size_t size)
-{
-	if (inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t) size) == NULL)
-		snprintf(buf, size, "0.0.0.0");
 }
 
 /* {EN10MB,LINUX_SLL2}: libpcap's names, which need no quoting in an array literal. */
@@ -174,47 +166,84 @@ out:
 	return r;
 }
 
+/*
+ * The edges in the order of traffic's primary key (proto, client, server, server_port: the
+ * protocol names sort alike in every collation), so each index insertion goes to the
+ * rightmost page, which PostgreSQL's btree finds without descending.
+ */
+static int
+cmp_edge_key(const void *x, const void *y)
+{
+	const tm_edge *e = *(const tm_edge *const *) x;
+	const tm_edge *f = *(const tm_edge *const *) y;
+	char		pe[8];
+	char		pf[8];
+	int			c = strcmp(agg_proto_name(e->key.proto, pe, sizeof(pe)),
+						   agg_proto_name(f->key.proto, pf, sizeof(pf)));
+
+	if (c == 0)
+		c = (int) e->key.family - (int) f->key.family;
+	if (c == 0)
+		c = memcmp(e->key.client, f->key.client, sizeof(e->key.client));
+	if (c == 0)
+		c = memcmp(e->key.server, f->key.server, sizeof(e->key.server));
+	if (c == 0)
+		c = (int) e->key.server_port - (int) f->key.server_port;
+	return c;
+}
+
+/* The capture's edges through a binary COPY, in key order. */
 static tm_result
 copy_edges(PGconn *conn, const tm_agg *agg, long long id)
 {
+	const tm_edge **order;
+	size_t		n = agg_nedges(agg);
 	tm_copy		cp;
 	tm_result	r;
 	size_t		i;
-	char		a[64];
-	char		t[48];
 	char		pbuf[8];
 
-	r = copy_begin(&cp, conn,
-				   "COPY trafficmap.traffic (capture_id, proto, client, server, server_port, conns,"
-				   " c2s_packets, c2s_bytes, s2c_packets, s2c_bytes, first_seen, last_seen,"
-				   " syns, fins, rsts) FROM STDIN");
-	if (r != TM_OK)
-		return r;
-	for (i = 0; i < agg_nedges(agg) && r == TM_OK; i++)
+	order = malloc((n > 0 ? n : 1) * sizeof(*order));
+	if (order == NULL)
 	{
-		const tm_edge *e = agg_edge(agg, i);
+		errorf("out of memory sorting %zu edges", n);
+		return TM_ERR_NOMEM;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = agg_edge(agg, i);
+	qsort(order, n, sizeof(*order), cmp_edge_key);
+	r = copy_begin_binary(&cp, conn,
+						  "COPY trafficmap.traffic (capture_id, proto, client, server, server_port, conns,"
+						  " c2s_packets, c2s_bytes, s2c_packets, s2c_bytes, first_seen, last_seen,"
+						  " syns, fins, rsts) FROM STDIN (FORMAT binary)");
+	if (r != TM_OK)
+	{
+		free(order);
+		return r;
+	}
+	for (i = 0; i < n && r == TM_OK; i++)
+	{
+		const tm_edge *e = order[i];
 
-		copy_int(&cp, id);
-		copy_text(&cp, agg_proto_name(e->key.proto, pbuf, sizeof(pbuf)));
-		format_addr(e->key.family, e->key.client, a, sizeof(a));
-		copy_text(&cp, a);
-		format_addr(e->key.family, e->key.server, a, sizeof(a));
-		copy_text(&cp, a);
-		copy_int(&cp, e->key.server_port);
-		copy_int(&cp, (long long) e->conns);
-		copy_int(&cp, (long long) e->c2s_packets);
-		copy_int(&cp, (long long) e->c2s_bytes);
-		copy_int(&cp, (long long) e->s2c_packets);
-		copy_int(&cp, (long long) e->s2c_bytes);
-		store_format_time(e->first_ns, t, sizeof(t));
-		copy_text(&cp, t);
-		store_format_time(e->last_ns, t, sizeof(t));
-		copy_text(&cp, t);
-		copy_int(&cp, (long long) e->syns);
-		copy_int(&cp, (long long) e->fins);
-		copy_int(&cp, (long long) e->rsts);
+		copy_bin_row(&cp, 15);
+		copy_bin_int8(&cp, id);
+		copy_bin_text(&cp, agg_proto_name(e->key.proto, pbuf, sizeof(pbuf)));
+		copy_bin_inet(&cp, e->key.family, e->key.client);
+		copy_bin_inet(&cp, e->key.family, e->key.server);
+		copy_bin_int4(&cp, e->key.server_port);
+		copy_bin_int8(&cp, (int64_t) e->conns);
+		copy_bin_int8(&cp, (int64_t) e->c2s_packets);
+		copy_bin_int8(&cp, (int64_t) e->c2s_bytes);
+		copy_bin_int8(&cp, (int64_t) e->s2c_packets);
+		copy_bin_int8(&cp, (int64_t) e->s2c_bytes);
+		copy_bin_timestamptz(&cp, e->first_ns);
+		copy_bin_timestamptz(&cp, e->last_ns);
+		copy_bin_int8(&cp, (int64_t) e->syns);
+		copy_bin_int8(&cp, (int64_t) e->fins);
+		copy_bin_int8(&cp, (int64_t) e->rsts);
 		r = copy_end_row(&cp);
 	}
+	free(order);
 	if (r != TM_OK)
 	{
 		copy_abort(&cp, "the load failed");

@@ -264,6 +264,35 @@ UNIT_TEST(chain_refuses_what_it_cannot_follow)
 	cleanup_home();
 }
 
+/* The documents IMDS answers with, as its documentation shows them, and ones it must refuse. */
+UNIT_TEST(imds_credentials_documents)
+{
+	aws_credentials c = {0};
+	char		code[64];
+
+	CHECK_INT(aws_imds_credentials_parse("{\"Code\": \"Success\", \"Type\": \"AWS-HMAC\", "
+										 "\"AccessKeyId\": \"ASIAEXAMPLE\", \"SecretAccessKey\": \"s3cr3t\", "
+										 "\"Token\": \"tok\", \"Expiration\": \"2030-01-01T00:00:00Z\"}",
+										 &c, code, sizeof(code)), TM_OK);
+	CHECK_STR(c.access_key_id, "ASIAEXAMPLE");
+	CHECK_STR(c.secret_access_key, "s3cr3t");
+	CHECK_STR(c.session_token, "tok");
+	CHECK_STR(code, "Success");
+	aws_credentials_free(&c);
+	CHECK_INT(aws_imds_credentials_parse("{\"Code\": \"AssumeRoleUnauthorizedAccess\"}", &c, code,
+										 sizeof(code)), TM_ERR_REMOTE);
+	CHECK_STR(code, "AssumeRoleUnauthorizedAccess");
+	CHECK(c.access_key_id == NULL);
+	CHECK_INT(aws_imds_credentials_parse("{\"Code\": \"Success\", \"AccessKeyId\": \"A\"}", &c, code,
+										 sizeof(code)), TM_ERR_REMOTE);
+	CHECK_INT(aws_imds_credentials_parse("{\"Code\": \"Success\", \"AccessKeyId\": 5, "
+										 "\"SecretAccessKey\": \"s\"}", &c, code, sizeof(code)), TM_ERR_REMOTE);
+	CHECK_INT(aws_imds_credentials_parse("<html>not found</html>", &c, code, sizeof(code)), TM_ERR_REMOTE);
+	CHECK_STR(code, "missing");
+	CHECK(c.access_key_id == NULL);
+}
+
 UNIT_MAIN(UNIT_ENTRY(profile_sections), UNIT_ENTRY(profile_long_values),
 		  UNIT_ENTRY(profile_errors_and_unsupported), UNIT_ENTRY(mask_shows_only_the_ends),
-		  UNIT_ENTRY(chain_order), UNIT_ENTRY(chain_refuses_what_it_cannot_follow))
+		  UNIT_ENTRY(chain_order), UNIT_ENTRY(chain_refuses_what_it_cannot_follow),
+		  UNIT_ENTRY(imds_credentials_documents))
