@@ -89,7 +89,8 @@ struct tm_agg
 	tm_hashtab	frags;
 	tm_hashtab	edges;
 	tm_capture_counts counts;
-	uint64_t	ifkey0;			/* the first packet's interface */
+	uint64_t	ifkey0;			/* the first IP packet's interface */
+	bool		have_ifkey0;
 	bool		several_ifs;	/* more than one interface seen */
 	bool		finished;
 };
@@ -179,6 +180,10 @@ flow_key_of(const tm_flowinfo *fi, uint8_t kind, flow_key *k)
 {
 	int			cmp = memcmp(fi->src, fi->dst, addr_len(fi->family));
 	bool		forward = cmp < 0 || (cmp == 0 && fi->sport <= fi->dport);
+
+	/* A ping to oneself: only the message type tells the two directions apart. */
+	if (cmp == 0 && kind == FLOW_ECHO)
+		forward = fi->echo == ICMP_ECHO_REQUEST;
 
 	memset(k, 0, sizeof(*k));
 	k->family = fi->family;
@@ -355,8 +360,11 @@ agg_packet(tm_agg *a, const tm_packet *pkt)
 			a->counts.malformed++;
 			return TM_OK;
 	}
-	if (index == 0)
+	if (!a->have_ifkey0)
+	{
 		a->ifkey0 = fi.ifkey;
+		a->have_ifkey0 = true;
+	}
 	else if (fi.ifkey != a->ifkey0)
 		a->several_ifs = true;
 	if (fi.frag == FRAG_LATER)

@@ -49,7 +49,7 @@ read_pcap(FILE *fp, tm_capsrc *src, const char *name, tm_agg *agg, tm_capfile_in
 			errorf("%s: cannot read: %s", name, why);
 			return TM_ERR_IO;
 		}
-		errorf("%s: not a pcap or pcapng capture (%s); nothing was loaded from it", name, errbuf);
+		errorf("%s: not a pcap or pcapng capture (%s); nothing was loaded from it; give files as tcpdump -w or dumpcap write them", name, errbuf);
 		return TM_ERR_FORMAT;
 	}
 	info->format = "pcap";
@@ -99,7 +99,7 @@ read_pcapng(FILE *fp, tm_capsrc *src, const char *name, tm_agg *agg, tm_capfile_
 			r = TM_ERR_IO;
 		}
 		else
-			errorf("%s: not a pcap or pcapng capture (%s); nothing was loaded from it", name, ng.err);
+			errorf("%s: not a pcap or pcapng capture (%s); nothing was loaded from it; give files as tcpdump -w or dumpcap write them", name, ng.err);
 		goto out;
 	}
 	info->format = "pcapng";

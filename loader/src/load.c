@@ -319,7 +319,8 @@ cmd_load(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 	{
 		r = load_one(conn, &o, run_id, argv[i]);
-		if (r == TM_ERR_DB)
+		/* A refused capture is that file's failure; a lost connection ends the run. */
+		if (r == TM_ERR_DB && PQstatus(conn) != CONNECTION_OK)
 			goto out;
 		if (r != TM_OK)
 			failed = true;

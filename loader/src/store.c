@@ -115,7 +115,7 @@ insert_capture(PGconn *conn, const tm_capture_meta *m, const tm_agg *agg, long l
 			   long long *id)
 {
 	const tm_capture_counts *c = agg_counts(agg);
-	char		num[12][32];
+	char		num[10][32];
 	char		started[48];
 	char		ended[48];
 	tm_buf		lt;

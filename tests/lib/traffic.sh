@@ -7,6 +7,8 @@
 #   traffic_clients I ADDR DIR        in host I, against those: curl, dig, psql, nc -u
 #   traffic_capture_start NS DIR ARGS start tcpdump in namespace NS writing DIR/capture.pcap
 #   traffic_capture_stop DIR          stop it (it writes out what it holds)
+#   traffic_dumpcap_start NS DIR IF...  dumpcap on several interfaces: DIR/capture.pcapng
+#   traffic_dumpcap_stop DIR
 
 TRAFFIC_HTTP_PORT=8000
 TRAFFIC_UDP_PORT=9999
@@ -75,4 +77,33 @@ traffic_capture_stop() {
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	grep -q "packets captured" "$dir/tcpdump.err"
+}
+
+# dumpcap (Wireshark's capture engine) writes pcapng, one interface block per -i.
+traffic_dumpcap_start() {
+	local ns=$1 dir=$2 i args=() pid
+	shift 2
+	for i in "$@"; do
+		args+=(-i "$i")
+	done
+	: >"$dir/dumpcap.err"
+	ip netns exec "$ns" dumpcap -n "${args[@]}" -w "$dir/capture.pcapng" 2>"$dir/dumpcap.err" &
+	pid=$!
+	echo "$pid" >"$dir/dumpcap.pid"
+	on_exit "kill $pid 2>/dev/null || true"
+	for _ in $(seq 100); do
+		grep -q "^Capturing on" "$dir/dumpcap.err" && return 0
+		sleep 0.1
+	done
+	echo "traffic: dumpcap did not start: $(cat "$dir/dumpcap.err")" >&2
+	return 1
+}
+
+traffic_dumpcap_stop() {
+	local dir=$1 pid
+	pid=$(cat "$dir/dumpcap.pid")
+	sleep 1.5
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	grep -q "^Packets" "$dir/dumpcap.err"
 }

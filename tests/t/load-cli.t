@@ -120,6 +120,25 @@ gid=$(capture_id "$tmp/cutgz.pcap.gz" 2>/dev/null)
 is "$(q "SELECT status FROM trafficmap.captures WHERE id = $gid")" "truncated" "a cut gzip stream is stored as truncated"
 capture_check "$tmp/cutgz.pcap.gz" "$gid"
 
+# One transaction per capture: when the COPY of its edges fails, no captures row stays.
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL' || bail "could not add the failing trigger"
+CREATE FUNCTION public.refuse_edges() RETURNS trigger LANGUAGE plpgsql
+	AS $$BEGIN RAISE EXCEPTION 'edges refused by the test'; END$$;
+CREATE TRIGGER refuse BEFORE INSERT ON trafficmap.traffic FOR EACH ROW EXECUTE FUNCTION public.refuse_edges();
+SQL
+n=$(ncaptures)
+load "$pcaps/gre-sample.pcap" "$pcaps/openjdk-25.0.2-zeek.org.pcap"
+is "$?" 2 "a failed COPY exits 2"
+like "$(cat "$tmp/err")" "edges refused by the test" "the server's error is shown"
+like "$(cat "$tmp/err")" "gre-sample.pcap: nothing was stored for this capture" "the capture is named"
+like "$(cat "$tmp/err")" "openjdk-25.0.2-zeek.org.pcap: nothing was stored for this capture" \
+	"the next file is still tried after a refused one"
+is "$(ncaptures)" "$n" "nothing is stored when the edges cannot be (no captures row without its edges)"
+psql -X -q -c "DROP TRIGGER refuse ON trafficmap.traffic" || bail "could not drop the trigger"
+load "$pcaps/gre-sample.pcap"
+is "$?" 0 "the same capture loads once the database takes it"
+capture_check "$pcaps/gre-sample.pcap" "$(capture_id "$pcaps/gre-sample.pcap")"
+
 # The database: unreachable, or without the extension.
 "$TM_LOADER" load -d "host=$tmp/nowhere" "$pcaps/vxlan.pcap" 2>"$tmp/err"
 is "$?" 2 "an unreachable database exits 2"

@@ -55,6 +55,9 @@ any=$tmp/any
 mkdir -p "$any"
 traffic_capture_start "$(netns_switch)" "$br" -i br0 || bail "tcpdump on the bridge did not start"
 traffic_capture_start "$(netns_switch)" "$any" -i any || bail "tcpdump -i any in the switch did not start"
+ng=$tmp/ng
+mkdir -p "$ng"
+traffic_dumpcap_start "$(netns_switch)" "$ng" v1 v2 || bail "dumpcap on the switch ports did not start"
 traffic_clients 1 "$h2" "$br"
 ok $? "curl, dig, psql and nc talk from host 1 to host 2 while tcpdump records the bridge"
 netns_exec 1 ping -6 -c 2 -W 2 "$h2v6" >/dev/null
@@ -65,6 +68,8 @@ traffic_capture_stop "$br"
 ok $? "tcpdump on the bridge wrote its capture"
 traffic_capture_stop "$any"
 ok $? "tcpdump -i any in the switch wrote its capture"
+traffic_dumpcap_stop "$ng"
+ok $? "dumpcap on both switch ports wrote its pcapng"
 "$TM_LOADER" load -q "$br/capture.pcap"
 ok $? "the bridge capture loads"
 id=$(capture_id "$br/capture.pcap")
@@ -104,4 +109,32 @@ is "$(q "SELECT count(*), count(*) FILTER (WHERE a.c2s_packets <= b.c2s_packets 
 	WHERE a.capture_id = ${aid:-0} AND b.capture_id = ${id:-0} AND a.$hh")" \
 	"$(q "SELECT count(*) FROM trafficmap.traffic WHERE capture_id = ${id:-0} AND $hh")|$(q "SELECT count(*) FROM trafficmap.traffic WHERE capture_id = ${id:-0} AND $hh")|t" \
 	"-i any in the switch: every host-to-host edge of the bridge, none counted more than once"
+
+# dumpcap on both switch ports: a pcapng with two interfaces, each packet on both; the
+# interface ids say which, and each flow counts once.
+"$TM_LOADER" load -q "$ng/capture.pcapng"
+ok $? "dumpcap's two-interface pcapng loads"
+nid=$(capture_id "$ng/capture.pcapng")
+is "$(q "SELECT link_types::text FROM trafficmap.captures WHERE id = ${nid:-0}")" "{EN10MB}" "dumpcap's pcapng is Ethernet on both interfaces"
+capture_check "$ng/capture.pcapng" "$nid"
+is "$(q "SELECT skipped_duplicate * 3 >= (packets - skipped_not_ip) FROM trafficmap.captures WHERE id = ${nid:-0}")" t \
+	"dumpcap on two ports: the copies on the second port are duplicates"
+is "$(q "SELECT count(*), count(*) FILTER (WHERE a.c2s_packets <= b.c2s_packets AND a.s2c_packets <= b.s2c_packets)
+	FROM trafficmap.traffic a JOIN trafficmap.traffic b USING (proto, client, server, server_port)
+	WHERE a.capture_id = ${nid:-0} AND b.capture_id = ${id:-0} AND a.$hh")" \
+	"$(q "SELECT count(*) FROM trafficmap.traffic WHERE capture_id = ${id:-0} AND $hh")|$(q "SELECT count(*) FROM trafficmap.traffic WHERE capture_id = ${id:-0} AND $hh")" \
+	"dumpcap on two ports: every host-to-host edge of the bridge, none counted twice"
+
+# mergecap (Wireshark) makes one pcapng of the loopback (SLL2) and bridge (Ethernet) captures:
+# interfaces of different link types in one file.
+mergecap -F pcapng -w "$tmp/merged.pcapng" "$lo/capture.pcap" "$br/capture.pcap"
+ok $? "mergecap merges the SLL2 and the Ethernet capture into one pcapng"
+"$TM_LOADER" load -q "$tmp/merged.pcapng"
+ok $? "the merged pcapng loads"
+mid=$(capture_id "$tmp/merged.pcapng")
+is "$(q "SELECT array_to_string(array(SELECT unnest(link_types) ORDER BY 1), ',') FROM trafficmap.captures WHERE id = ${mid:-0}")" \
+	"EN10MB,LINUX_SLL2" "the merged pcapng has an SLL2 and an Ethernet interface"
+capture_check "$tmp/merged.pcapng" "$mid"
+is "$(q "SELECT sum(packets) = (SELECT packets FROM trafficmap.captures WHERE id = ${mid:-0}) FROM trafficmap.captures
+	WHERE id IN ($(capture_id "$lo/capture.pcap"), ${id:-0})")" t "the merged pcapng has the packets of both captures"
 done_testing

@@ -4,7 +4,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS trafficmap CASCADE;
 SET search_path TO trafficmap, public;
-SELECT plan(17);
+SELECT plan(19);
 
 SELECT columns_are('trafficmap', 'captures', ARRAY[
 	'id', 'run_id', 'source', 'capturing_host', 'sha256', 'link_types', 'snaplen', 'started',
@@ -29,6 +29,16 @@ SELECT ok(
 -- The hot table stays partitionable: no triggers (foreign keys are triggers) on traffic.
 SELECT is_empty($$SELECT tgname FROM pg_trigger WHERE tgrelid = 'trafficmap.traffic'::regclass$$,
 	'traffic has no triggers');
+
+-- ... and its keys allow partitioning (and distribution) by capture_id.
+SELECT lives_ok($$CREATE TABLE traffic_parts (LIKE trafficmap.traffic INCLUDING ALL)
+	PARTITION BY HASH (capture_id)$$, 'a copy of traffic partitioned by capture_id keeps every key and check');
+SELECT lives_ok($$CREATE TABLE traffic_part0 PARTITION OF traffic_parts FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+	CREATE TABLE traffic_part1 PARTITION OF traffic_parts FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+	INSERT INTO traffic_parts VALUES (1, 'tcp', '10.0.0.1', '10.0.0.2', 443, 1, 3, 180, 2, 120,
+		'2024-01-01', '2024-01-01 00:00:01', 2, 2, 0),
+		(2, 'tcp', '10.0.0.1', '10.0.0.2', 443, 1, 3, 180, 2, 120, '2024-01-01', '2024-01-01 00:00:01', 2, 2, 0)$$,
+	'edges of two captures go to their partitions');
 
 INSERT INTO captures (id, source, sha256, link_types, snaplen, started, ended, packets, bytes,
 		skipped_packets, skipped_not_ip, skipped_truncated, skipped_malformed, skipped_duplicate, status)
