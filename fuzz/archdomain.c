@@ -1,6 +1,6 @@
 /*
- * fuzz/archdomain.c: libFuzzer target for the archdomain parser, sanitizer, ordering and
- * glob matcher (extension/src/archdomain_parse.c), with no PostgreSQL in it.
+ * fuzz/archdomain.c: libFuzzer target for the archdomain parser, sanitizer, ordering, glob
+ * matcher and label signatures (extension/src/archdomain_parse.c), with no PostgreSQL in it.
  *
  * The input is up to four lines: a name, a pattern, and two more names. Besides not
  * crashing, every result is checked against a plain re-implementation here (labels split
@@ -378,6 +378,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{
 			if (valid[j])
 				check_pair(name[i], len[i], name[j], len[j]);
+		}
+	}
+
+	/* A name that matches has every literal label of the pattern in its signature. */
+	if (pvalid)
+	{
+		uint8_t		sig[ARCHDOMAIN_SIG_BYTES] = {0};
+
+		for (int i = 0; i < 4; i++)
+		{
+			if (valid[i])
+				ad_sig_add(sig, name[i], len[i]);
+		}
+		for (int i = 0; i < 4; i++)
+		{
+			if (valid[i] && ad_match(p, name[i], len[i], nlabels[i]))
+				CHECK(ad_sig_may_match(p, sig));
 		}
 	}
 

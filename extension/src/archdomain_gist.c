@@ -8,9 +8,14 @@
  * range, "ancestors of q" a few points, and a glob pattern's literal labels
  * narrow the range its matches can lie in. So a leaf key is the name itself
  * (no compress function: index-only scans return it as is) and an inner key
- * is the range [lo, hi] of the names below it. A range key is an
- * ArchDomain with a label count of 0, then lo's length in two bytes, lo's
- * text and hi's text; when lo equals hi it is kept as a plain name.
+ * is the range [lo, hi] of the names below it, with a signature of their
+ * labels. A range key is an ArchDomain with a label count of 0, then lo's
+ * length in two bytes, lo's text, hi's text and the signature; when lo
+ * equals hi it is kept as a plain name.
+ *
+ * Ranges answer @>, <@ and patterns with leading literal labels; the
+ * signature answers patterns whose literal labels can be anywhere (after a
+ * leading "**"): a page whose names lack one of them is skipped.
  *
  * The sort support function lets CREATE INDEX sort the names and pack the
  * leaf pages in order (GiST's sorted build), which gives tight,
@@ -62,6 +67,7 @@ typedef struct Bounds
 	size_t		lolen;
 	const char *hi;
 	size_t		hilen;
+	const uint8 *sig;			/* NULL for a name: its own labels */
 } Bounds;
 
 static void
@@ -74,17 +80,32 @@ key_bounds(const ArchDomain *k, Bounds *b)
 	{
 		b->lo = b->hi = d + 1;
 		b->lolen = b->hilen = len - 1;
+		b->sig = NULL;
 		return;
 	}
 	b->lolen = ((size_t) (uint8) d[1] << 8) | (uint8) d[2];
 	b->lo = d + RANGE_HDR;
 	b->hi = b->lo + b->lolen;
-	b->hilen = len - RANGE_HDR - b->lolen;
+	b->hilen = len - RANGE_HDR - b->lolen - ARCHDOMAIN_SIG_BYTES;
+	b->sig = (const uint8 *) d + len - ARCHDOMAIN_SIG_BYTES;
 }
 
-/* A key for [lo, hi]: a plain name when they are equal and short. */
+/* Add the labels of the names below key b to sig. */
+static void
+sig_add(uint8 *sig, const Bounds *b)
+{
+	if (b->sig == NULL)
+	{
+		ad_sig_add(sig, b->lo, b->lolen);
+		return;
+	}
+	for (int i = 0; i < ARCHDOMAIN_SIG_BYTES; i++)
+		sig[i] |= b->sig[i];
+}
+
+/* A key for [lo, hi] with signature sig: a plain name when they are equal and short. */
 static ArchDomain *
-key_make(const Bounds *b)
+key_make(const Bounds *b, const uint8 *sig)
 {
 	ArchDomain *k;
 	size_t		lolen = Min(b->lolen, BOUND_MAX);
@@ -99,7 +120,7 @@ key_make(const Bounds *b)
 		ad_common_prefix(b->lo, b->lolen, b->lo, b->lolen, &nlabels);
 		return archdomain_make(b->lo, b->lolen, nlabels);
 	}
-	size = ARCHDOMAIN_HDRSZ + RANGE_HDR - 1 + lolen + hilen;
+	size = ARCHDOMAIN_HDRSZ + RANGE_HDR - 1 + lolen + hilen + ARCHDOMAIN_SIG_BYTES;
 	k = palloc(size);
 	SET_VARSIZE(k, size);
 	k->nlabels = 0;
@@ -109,6 +130,7 @@ key_make(const Bounds *b)
 	memcpy(k->text + 2 + lolen, b->hi, hilen);
 	if (hilen < b->hilen)
 		k->text[2 + lolen + hilen - 1] = (char) 0xFF;
+	memcpy(k->text + 2 + lolen + hilen, sig, ARCHDOMAIN_SIG_BYTES);
 	return k;
 }
 
@@ -198,8 +220,12 @@ inner_consistent(FunctionCallInfo fcinfo, const Bounds *b, Datum query,
 	size_t		qlen;
 
 	if (strategy == ARCHDOMAIN_MATCH_STRATEGY)
-		return ad_match_range(archdomain_pattern(fcinfo->flinfo, DatumGetTextPP(query)),
-							  b->lo, b->lolen, b->hi, b->hilen);
+	{
+		const AdPattern *p = archdomain_pattern(fcinfo->flinfo, DatumGetTextPP(query));
+
+		return (b->sig == NULL || ad_sig_may_match(p, b->sig)) &&
+			ad_match_range(p, b->lo, b->lolen, b->hi, b->hilen);
+	}
 	q = DatumGetArchDomainPP(query);
 	qt = ad_text(q);
 	qlen = ad_len(q);
@@ -263,17 +289,20 @@ archdomain_gist_union(PG_FUNCTION_ARGS)
 	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
 	int		   *size = (int *) PG_GETARG_POINTER(1);
 	Bounds		b;
+	uint8		sig[ARCHDOMAIN_SIG_BYTES] = {0};
 	ArchDomain *res;
 
 	key_bounds(DatumGetArchDomainPP(entryvec->vector[0].key), &b);
+	sig_add(sig, &b);
 	for (int i = 1; i < entryvec->n; i++)
 	{
 		Bounds		c;
 
 		key_bounds(DatumGetArchDomainPP(entryvec->vector[i].key), &c);
 		bounds_add(&b, &c);
+		sig_add(sig, &c);
 	}
-	res = key_make(&b);
+	res = key_make(&b, sig);
 	*size = VARSIZE(res);
 	PG_RETURN_POINTER(res);
 }
@@ -374,6 +403,8 @@ archdomain_gist_picksplit(PG_FUNCTION_ARGS)
 	SplitItem  *items = palloc(sizeof(SplitItem) * n);
 	Bounds		left;
 	Bounds		right;
+	uint8		lsig[ARCHDOMAIN_SIG_BYTES] = {0};
+	uint8		rsig[ARCHDOMAIN_SIG_BYTES] = {0};
 
 	for (int i = 0; i < n; i++)
 	{
@@ -395,15 +426,17 @@ archdomain_gist_picksplit(PG_FUNCTION_ARGS)
 		{
 			v->spl_left[v->spl_nleft++] = items[i].off;
 			bounds_add(&left, &items[i].b);
+			sig_add(lsig, &items[i].b);
 		}
 		else
 		{
 			v->spl_right[v->spl_nright++] = items[i].off;
 			bounds_add(&right, &items[i].b);
+			sig_add(rsig, &items[i].b);
 		}
 	}
-	v->spl_ldatum = PointerGetDatum(key_make(&left));
-	v->spl_rdatum = PointerGetDatum(key_make(&right));
+	v->spl_ldatum = PointerGetDatum(key_make(&left, lsig));
+	v->spl_rdatum = PointerGetDatum(key_make(&right, rsig));
 	PG_RETURN_POINTER(v);
 }
 
@@ -422,6 +455,8 @@ archdomain_gist_same(PG_FUNCTION_ARGS)
 	key_bounds(a, &x);
 	key_bounds(b, &y);
 	*result = x.lolen == y.lolen && x.hilen == y.hilen &&
-		memcmp(x.lo, y.lo, x.lolen) == 0 && memcmp(x.hi, y.hi, x.hilen) == 0;
+		memcmp(x.lo, y.lo, x.lolen) == 0 && memcmp(x.hi, y.hi, x.hilen) == 0 &&
+		(x.sig == NULL) == (y.sig == NULL) &&
+		(x.sig == NULL || memcmp(x.sig, y.sig, ARCHDOMAIN_SIG_BYTES) == 0);
 	PG_RETURN_POINTER(result);
 }

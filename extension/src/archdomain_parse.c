@@ -264,6 +264,50 @@ ad_label_span(const char *a, size_t len, int from, int to, size_t *start,
 	*end = i;
 }
 
+/* The bit of a label in a signature (FNV-1a). */
+static uint16_t
+ad_label_bit(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		h ^= (unsigned char) s[i];
+		h *= 16777619u;
+	}
+	return (uint16_t) (h % ARCHDOMAIN_SIG_BITS);
+}
+
+void
+ad_sig_add(uint8_t *sig, const char *v, size_t vlen)
+{
+	size_t		start = 0;
+
+	for (size_t i = 0; i <= vlen; i++)
+	{
+		uint16_t	bit;
+
+		if (i < vlen && v[i] != AD_SLASH)
+			continue;
+		bit = ad_label_bit(v + start, i - start);
+		sig[bit / 8] |= (uint8_t) (1u << (bit % 8));
+		start = i + 1;
+	}
+}
+
+bool
+ad_sig_may_match(const AdPattern *p, const uint8_t *sig)
+{
+	for (int j = 0; j < p->nelems; j++)
+	{
+		const AdElem *e = &p->elems[j];
+
+		if (e->kind == AD_LITERAL && !(sig[e->bit / 8] & (1u << (e->bit % 8))))
+			return false;
+	}
+	return true;
+}
+
 /* Classify the pattern label in[start..end): literal, "*", "**" or an error. */
 static AdStatus
 ad_pattern_label(const char *in, size_t len, size_t start, size_t end,
@@ -305,6 +349,7 @@ ad_pattern_add(AdPattern *p, AdElemKind kind, size_t start, size_t end)
 	e->kind = (uint8_t) kind;
 	e->off = (uint16_t) start;
 	e->len = (uint8_t) (kind == AD_LITERAL ? end - start : 0);
+	e->bit = kind == AD_LITERAL ? ad_label_bit(p->text + start, end - start) : 0;
 	if (kind == AD_DSTAR)
 		p->dstar = true;
 	else

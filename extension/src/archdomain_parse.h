@@ -28,6 +28,13 @@
 #define ARCHDOMAIN_MAX_LEN \
 	(ARCHDOMAIN_MAX_LABELS * ARCHDOMAIN_MAX_LABEL_LEN + ARCHDOMAIN_MAX_LABELS - 1)
 
+/*
+ * A label signature: one bit per label (by hash) of a set of names, so an
+ * index can tell that no name below it has some label.
+ */
+#define ARCHDOMAIN_SIG_BITS		512
+#define ARCHDOMAIN_SIG_BYTES	(ARCHDOMAIN_SIG_BITS / 8)
+
 /* What went wrong in a name or a pattern. */
 typedef enum AdStatus
 {
@@ -65,6 +72,7 @@ typedef struct AdElem
 	uint8_t		kind;			/* AdElemKind */
 	uint8_t		len;			/* bytes of a literal */
 	uint16_t	off;			/* where a literal starts in AdPattern.text */
+	uint16_t	bit;			/* a literal's bit in a label signature */
 } AdElem;
 
 /* A parsed glob pattern; text points into the caller's buffer. */
@@ -131,5 +139,14 @@ extern bool ad_match(const AdPattern *p, const char *v, size_t vlen, int nlabels
  */
 extern bool ad_match_range(const AdPattern *p, const char *lo, size_t lolen,
 						   const char *hi, size_t hilen);
+
+/* Add the labels of name v to the signature sig (ARCHDOMAIN_SIG_BYTES). */
+extern void ad_sig_add(uint8_t *sig, const char *v, size_t vlen);
+
+/*
+ * Could a name whose labels are all in sig match p? Every literal of a
+ * pattern matches one label of the name, so each must have its bit.
+ */
+extern bool ad_sig_may_match(const AdPattern *p, const uint8_t *sig);
 
 #endif							/* ARCHDOMAIN_PARSE_H */
