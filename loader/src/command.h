@@ -17,6 +17,7 @@ typedef struct
 } tm_command;
 
 /* The subcommands, each in the file named after it. */
+tm_result	cmd_collect(int argc, char **argv);
 tm_result	cmd_inventory(int argc, char **argv);
 tm_result	cmd_load(int argc, char **argv);
 tm_result	cmd_resolve(int argc, char **argv);

@@ -22,6 +22,7 @@ static tm_result cmd_help(int argc, char **argv);
 /* The subcommands, in the order --help lists them. */
 static const tm_command commands[] = {
 	{"help", cmd_help, "show help for trafficmap or one of its commands"},
+	{"collect", cmd_collect, "capture on every host at once over SSH into service edges"},
 	{"load", cmd_load, "read pcap/pcapng captures into service edges in PostgreSQL"},
 	{"inventory", cmd_inventory, "read the fleet, foreign names, aliases or prices from a file"},
 	{"resolve", cmd_resolve, "name unknown addresses in traffic by reverse DNS"},

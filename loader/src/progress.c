@@ -31,17 +31,25 @@ progress_init(tm_progress *p)
 }
 
 bool
-progress_due(tm_progress *p)
+progress_due_now(tm_progress *p)
 {
 	double		now;
 
-	if (!p->enabled || ++p->calls % PROGRESS_CHECK_EVERY != 0)
+	if (!p->enabled)
 		return false;
 	now = tm_now();
 	if (now - p->last < PROGRESS_INTERVAL)
 		return false;
 	p->last = now;
 	return true;
+}
+
+bool
+progress_due(tm_progress *p)
+{
+	if (!p->enabled || ++p->calls % PROGRESS_CHECK_EVERY != 0)
+		return false;
+	return progress_due_now(p);
 }
 
 void

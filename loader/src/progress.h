@@ -25,6 +25,8 @@ typedef struct
 
 void		progress_init(tm_progress *p);
 bool		progress_due(tm_progress *p);
+/* For loops whose iterations are few and slow (an event loop): reads the clock each call. */
+bool		progress_due_now(tm_progress *p);
 void		progress_show(tm_progress *p, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void		progress_done(tm_progress *p);
 double		progress_elapsed(const tm_progress *p);
