@@ -578,3 +578,112 @@ $$;
 
 COMMENT ON FUNCTION graph_json(timestamptz, timestamptz, bigint[], text, integer, text[], text[], text[], bigint, boolean, text) IS
 	'the map of a window as {nodes, links, meta} (sql/graph.schema.json): nodes grouped by instance, cluster, env, archdomain (rolled up to depth), security_group, az or region, with members, hourly cost and host stats; links per protocol, port and class, each connection counted once per run';
+
+-- The difference of two maps -----------------------------------------------------------------
+
+CREATE FUNCTION graph_diff_json(a tstzrange, b tstzrange, "grouping" text DEFAULT 'cluster',
+								depth integer DEFAULT 2, hide_classes text[] DEFAULT '{monitoring}',
+								omit_archdomains text[] DEFAULT NULL, omit_envs text[] DEFAULT NULL,
+								min_bytes bigint DEFAULT 0, collapse_unknown boolean DEFAULT false,
+								resolve_at text DEFAULT 'capture') RETURNS jsonb
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET jit = off
+	AS $$
+DECLARE
+	ga jsonb;
+	gb jsonb;
+	result jsonb;
+BEGIN
+	IF a IS NULL OR isempty(a) OR NOT (lower_inc(a) OR lower_inf(a)) OR upper_inc(a) THEN
+		PERFORM trafficmap.graph_fail('a', coalesce(a::text, 'NULL'),
+		                              'a is a window [since, until): a non-empty range with its lower bound in and its upper bound out.',
+		                              'Write tstzrange(since, until), which is [since, until).');
+	END IF;
+	IF b IS NULL OR isempty(b) OR NOT (lower_inc(b) OR lower_inf(b)) OR upper_inc(b) THEN
+		PERFORM trafficmap.graph_fail('b', coalesce(b::text, 'NULL'),
+		                              'b is a window [since, until): a non-empty range with its lower bound in and its upper bound out.',
+		                              'Write tstzrange(since, until), which is [since, until).');
+	END IF;
+	ga := trafficmap.graph_json(since => coalesce(lower(a), '-infinity'), until => coalesce(upper(a), 'infinity'),
+	                            "grouping" => "grouping", depth => depth, hide_classes => hide_classes,
+	                            omit_archdomains => omit_archdomains, omit_envs => omit_envs,
+	                            min_bytes => min_bytes, collapse_unknown => collapse_unknown, resolve_at => resolve_at);
+	gb := trafficmap.graph_json(since => coalesce(lower(b), '-infinity'), until => coalesce(upper(b), 'infinity'),
+	                            "grouping" => "grouping", depth => depth, hide_classes => hide_classes,
+	                            omit_archdomains => omit_archdomains, omit_envs => omit_envs,
+	                            min_bytes => min_bytes, collapse_unknown => collapse_unknown, resolve_at => resolve_at);
+
+	WITH na AS (
+		SELECT n->>'id' AS id, n FROM jsonb_array_elements(ga->'nodes') n
+	), nb AS (
+		SELECT n->>'id' AS id, n FROM jsonb_array_elements(gb->'nodes') n
+	), nodes AS (
+		-- Compared: what a node is made of and costs; host stats change every run.
+		SELECT coalesce(nb.id, na.id) AS id,
+		       coalesce(nb.n, na.n) - 'host_stats'
+		       || jsonb_build_object(
+		              'status', CASE WHEN na.id IS NULL THEN 'added' WHEN nb.id IS NULL THEN 'removed'
+		                             WHEN x.a IS DISTINCT FROM x.b THEN 'changed' ELSE 'unchanged' END,
+		              'a', x.a, 'b', x.b) AS n
+		  FROM na FULL JOIN nb ON nb.id = na.id
+		 CROSS JOIN LATERAL (
+			SELECT jsonb_strip_nulls(jsonb_build_object('label', na.n->'label', 'env', na.n->'env',
+			                                            'archdomain', na.n->'archdomain', 'members', na.n->'members',
+			                                            'hourly_cost', na.n->'hourly_cost')) AS a,
+			       jsonb_strip_nulls(jsonb_build_object('label', nb.n->'label', 'env', nb.n->'env',
+			                                            'archdomain', nb.n->'archdomain', 'members', nb.n->'members',
+			                                            'hourly_cost', nb.n->'hourly_cost')) AS b) x0
+		 CROSS JOIN LATERAL (SELECT CASE WHEN na.id IS NULL THEN NULL ELSE x0.a END AS a,
+		                            CASE WHEN nb.id IS NULL THEN NULL ELSE x0.b END AS b) x
+	), la AS (
+		SELECT l, jsonb_build_array(l->'source', l->'target', l->'proto', l->'server_port', l->'class') AS k
+		  FROM jsonb_array_elements(ga->'links') l
+	), lb AS (
+		SELECT l, jsonb_build_array(l->'source', l->'target', l->'proto', l->'server_port', l->'class') AS k
+		  FROM jsonb_array_elements(gb->'links') l
+	), links AS (
+		-- Compared: the counters; first_seen and last_seen differ between any two windows.
+		SELECT coalesce(lb.k, la.k) AS k,
+		       coalesce(lb.l, la.l)
+		       || jsonb_build_object(
+		              'status', CASE WHEN la.k IS NULL THEN 'added' WHEN lb.k IS NULL THEN 'removed'
+		                             WHEN x.a IS DISTINCT FROM x.b THEN 'changed' ELSE 'unchanged' END,
+		              'a', x.a, 'b', x.b) AS l
+		  FROM la FULL JOIN lb ON lb.k = la.k
+		 CROSS JOIN LATERAL (
+			SELECT CASE WHEN la.k IS NOT NULL THEN jsonb_build_object(
+			           'edges', la.l->'edges', 'conns', la.l->'conns', 'packets', la.l->'packets',
+			           'c2s_packets', la.l->'c2s_packets', 's2c_packets', la.l->'s2c_packets',
+			           'bytes', la.l->'bytes', 'c2s_bytes', la.l->'c2s_bytes', 's2c_bytes', la.l->'s2c_bytes') END AS a,
+			       CASE WHEN lb.k IS NOT NULL THEN jsonb_build_object(
+			           'edges', lb.l->'edges', 'conns', lb.l->'conns', 'packets', lb.l->'packets',
+			           'c2s_packets', lb.l->'c2s_packets', 's2c_packets', lb.l->'s2c_packets',
+			           'bytes', lb.l->'bytes', 'c2s_bytes', lb.l->'c2s_bytes', 's2c_bytes', lb.l->'s2c_bytes') END AS b) x
+	)
+	SELECT jsonb_build_object(
+		'nodes', coalesce((SELECT jsonb_agg(n.n ORDER BY n.id) FROM nodes n), '[]'),
+		'links', coalesce((SELECT jsonb_agg(l.l ORDER BY l.l->>'source', l.l->>'target', l.l->>'proto',
+		                                     (l.l->>'server_port')::integer, l.l->>'class') FROM links l), '[]'),
+		'meta', (ga->'meta') - 'since' - 'until' - 'capture_ids' - 'captures' - 'runs' - 'first_capture'
+		        - 'last_capture' - 'totals' - 'classes' - 'shown'
+		        || jsonb_build_object(
+		               'a', ga->'meta', 'b', gb->'meta',
+		               'nodes', (SELECT jsonb_build_object(
+		                             'added', count(*) FILTER (WHERE n->>'status' = 'added'),
+		                             'removed', count(*) FILTER (WHERE n->>'status' = 'removed'),
+		                             'changed', count(*) FILTER (WHERE n->>'status' = 'changed'),
+		                             'unchanged', count(*) FILTER (WHERE n->>'status' = 'unchanged'))
+		                           FROM nodes),
+		               'links', (SELECT jsonb_build_object(
+		                             'added', count(*) FILTER (WHERE l->>'status' = 'added'),
+		                             'removed', count(*) FILTER (WHERE l->>'status' = 'removed'),
+		                             'changed', count(*) FILTER (WHERE l->>'status' = 'changed'),
+		                             'unchanged', count(*) FILTER (WHERE l->>'status' = 'unchanged'))
+		                           FROM links)))
+	  INTO result;
+	RETURN result;
+END
+$$;
+
+COMMENT ON FUNCTION graph_diff_json(tstzrange, tstzrange, text, integer, text[], text[], text[], bigint, boolean, text) IS
+	'the maps of two windows a and b as one, in graph_json''s shape: every node and link has status added, removed, changed or unchanged, and its compared values in each window (a, b; NULL where absent); meta.a and meta.b are the two maps'' meta';
