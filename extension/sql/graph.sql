@@ -26,7 +26,7 @@ CREATE FUNCTION graph_fail(parameter text, message text, detail text, hint text)
 BEGIN
 	RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
 		MESSAGE = format('invalid value for parameter %s: %s', parameter, message),
-		DETAIL = detail, HINT = hint;
+		DETAIL = coalesce(detail, ''), HINT = coalesce(hint, 'See the parameters of trafficmap.graph_json in README.md.');
 END
 $$;
 
@@ -376,6 +376,9 @@ CREATE FUNCTION graph_edges(since timestamptz DEFAULT NULL, until timestamptz DE
 	RETURNS SETOF graph_edge
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET jit = off
+	-- graph_json turns nested loops off for its own joins; the unnest here needs one, and the
+	-- cost that disabling adds would blur the planner's choice of a parallel plan.
+	SET enable_nestloop = on
 	AS $$
 DECLARE
 	w record;
