@@ -11,6 +11,8 @@
 --   mon1 -> web1:9100, mon1 -> api1:9100   monitoring scrapes, in both captures: servers' copies
 --   web1 -> 10.0.0.5:443  10.0.0.5 is old1's (offline/batch, stage) on day 1
 --   web1 -> 203.0.113.7:443   unknown (203.0.113.0/24 collapsed)
+--   web1 -> 192.0.2.50:25 in web1's capture and in the capture of 192.0.2.50 itself, a host
+--                         no instance owns (captured with --host 192.0.2.50): its copy counts
 -- Day 2 (2024-03-02), run r2 at 10:00, a capture of web1 only, and a capture without run or host:
 --   web1 -> 10.0.0.5:443  10.0.0.5 is new1's (online/api, prod) from day 2 00:00
 --   web1 -> api1:8080     client copy (api1 not captured in r2): counts
@@ -60,6 +62,7 @@ SELECT id, run, src, host, repeat(to_hex(id), 64 / length(to_hex(id))), '{EN10MB
                (2, 101, 'api1', '10.0.0.2', '2024-03-01 10:00:01'),
                (3, 101, 'mon1', '10.0.0.9', '2024-03-01 10:00:02'),
                (4, 102, 'web1', '10.0.0.1', '2024-03-02 10:00:00'),
+               (6, 101, 'mail', '192.0.2.50', '2024-03-01 10:00:03'),
                (5, NULL, 'file.pcap', NULL, '2024-03-02 11:00:00')) v(id, run, src, host, t);
 INSERT INTO traffic (capture_id, proto, client, server, server_port, conns, c2s_packets, c2s_bytes,
                      s2c_packets, s2c_bytes, first_seen, last_seen, syns, fins, rsts)
@@ -70,6 +73,9 @@ SELECT c, p, cl::inet, sv::inet, port, conns, cp, cb, sp, sb, s, s + interval '3
 	(1, 'tcp', '10.0.0.9', '10.0.0.1', 9100, 1, 4, 60, 5, 2100, '2024-03-01 10:00:10'),
 	(1, 'tcp', '10.0.0.1', '10.0.0.5', 443, 1, 3, 200, 4, 800, '2024-03-01 10:00:06'),
 	(1, 'tcp', '10.0.0.1', '203.0.113.7', 443, 1, 1, 10, 1, 20, '2024-03-01 10:00:07'),
+	(1, 'tcp', '10.0.0.1', '192.0.2.50', 25, 1, 2, 70, 2, 30, '2024-03-01 10:00:14'),
+	-- day 1, the capture of 192.0.2.50
+	(6, 'tcp', '10.0.0.1', '192.0.2.50', 25, 1, 3, 75, 3, 35, '2024-03-01 10:00:14'),
 	-- day 1, api1's capture
 	(2, 'tcp', '10.0.0.1', '10.0.0.2', 8080, 2, 10, 1100, 13, 5200, '2024-03-01 10:00:04'),
 	(2, 'tcp', '10.0.0.2', '10.0.0.3', 5432, 3, 6, 300, 9, 3000, '2024-03-01 10:00:08'),
@@ -125,8 +131,9 @@ SELECT is(pg_temp.links(day1_instance), $$[
 	{"source": "instance:mon1", "target": "instance:web1",   "port": 9100, "class": "monitoring",  "edges": 1, "conns": 1, "c2s_bytes": 60,   "s2c_bytes": 2100},
 	{"source": "instance:web1", "target": "instance:api1",   "port": 8080, "class": "application", "edges": 1, "conns": 2, "c2s_bytes": 1100, "s2c_bytes": 5200},
 	{"source": "instance:web1", "target": "instance:old1",   "port": 443,  "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 200,  "s2c_bytes": 800},
+	{"source": "instance:web1", "target": "unknown:192.0.2.50", "port": 25, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 75, "s2c_bytes": 35},
 	{"source": "instance:web1", "target": "unknown:203.0.113.7", "port": 443, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 10, "s2c_bytes": 20}
-	]$$::jsonb, 'day 1 by instance: both-ends connections from the server''s capture, db1''s from the client''s, loopback, metadata, foreign, unknown, 10.0.0.5 as old1')
+	]$$::jsonb, 'day 1 by instance: both-ends connections from the server''s capture (also a server no instance owns), db1''s from the client''s, loopback, metadata, foreign, unknown, 10.0.0.5 as old1')
   FROM g;
 
 SELECT is(pg_temp.nodes(day1_instance), $$[
@@ -137,11 +144,12 @@ SELECT is(pg_temp.nodes(day1_instance), $$[
 	{"id": "instance:old1", "kind": "instance", "label": "old-1", "env": "stage", "archdomain": "offline/batch", "members": ["old1"], "cost": 0.1},
 	{"id": "instance:web1", "kind": "instance", "label": "web-1", "env": "prod", "archdomain": "online/web", "members": ["web1"], "cost": 0.1},
 	{"id": "metadata", "kind": "metadata", "label": "metadata", "members": []},
+	{"id": "unknown:192.0.2.50", "kind": "unknown", "label": "192.0.2.50", "members": []},
 	{"id": "unknown:203.0.113.7", "kind": "unknown", "label": "203.0.113.7", "members": []}
 	]$$::jsonb, 'day 1 by instance: nodes, prices of day 1')
   FROM g;
 
-SELECT is(day1_instance->'meta'->'totals', '{"edges": 9, "conns": 15, "packets": 93, "c2s_bytes": 1875, "s2c_bytes": 14190, "bytes": 16065}'::jsonb,
+SELECT is(day1_instance->'meta'->'totals', '{"edges": 10, "conns": 16, "packets": 99, "c2s_bytes": 1950, "s2c_bytes": 14225, "bytes": 16175}'::jsonb,
           'day 1 totals: each connection once')
   FROM g;
 
@@ -161,12 +169,13 @@ SELECT is(pg_temp.links(day1_cluster), $$[
 	{"source": "cluster:online/api@prod", "target": "metadata", "port": 80, "class": "metadata", "edges": 1, "conns": 1, "c2s_bytes": 100, "s2c_bytes": 400},
 	{"source": "cluster:online/web@prod", "target": "cluster:offline/batch@stage", "port": 443, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 200, "s2c_bytes": 800},
 	{"source": "cluster:online/web@prod", "target": "cluster:online/api@prod", "port": 8080, "class": "application", "edges": 1, "conns": 2, "c2s_bytes": 1100, "s2c_bytes": 5200},
+	{"source": "cluster:online/web@prod", "target": "unknown:192.0.2.50", "port": 25, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 75, "s2c_bytes": 35},
 	{"source": "cluster:online/web@prod", "target": "unknown:203.0.113.7", "port": 443, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 10, "s2c_bytes": 20}
 	]$$::jsonb, 'day 1 by cluster: monitoring hidden by default')
   FROM g;
 
 SELECT is((SELECT jsonb_agg(n->>'id' ORDER BY n->>'id') FROM jsonb_array_elements(day1_cluster->'nodes') n),
-          '["cluster:infra/monitoring@prod", "cluster:offline/batch@stage", "cluster:online/api@prod", "cluster:online/db@prod", "cluster:online/web@prod", "foreign:s3", "metadata", "unknown:203.0.113.7"]'::jsonb,
+          '["cluster:infra/monitoring@prod", "cluster:offline/batch@stage", "cluster:online/api@prod", "cluster:online/db@prod", "cluster:online/web@prod", "foreign:s3", "metadata", "unknown:192.0.2.50", "unknown:203.0.113.7"]'::jsonb,
           'day 1 by cluster: the monitoring cluster is a node (a capturing host) without links')
   FROM g;
 
@@ -195,6 +204,7 @@ SELECT is(pg_temp.links(day1_sg), $$[
 	{"source": "security_group:sg-web", "target": "security_group:", "port": 443, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 200, "s2c_bytes": 800},
 	{"source": "security_group:sg-web", "target": "security_group:sg-api", "port": 8080, "class": "application", "edges": 1, "conns": 2, "c2s_bytes": 1100, "s2c_bytes": 5200},
 	{"source": "security_group:sg-web", "target": "security_group:sg-base", "port": 8080, "class": "application", "edges": 1, "conns": 2, "c2s_bytes": 1100, "s2c_bytes": 5200},
+	{"source": "security_group:sg-web", "target": "unknown:192.0.2.50", "port": 25, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 75, "s2c_bytes": 35},
 	{"source": "security_group:sg-web", "target": "unknown:203.0.113.7", "port": 443, "class": "application", "edges": 1, "conns": 1, "c2s_bytes": 10, "s2c_bytes": 20}
 	]$$::jsonb, 'day 1 by security group: api1''s traffic in both its groups')
   FROM g;
@@ -207,6 +217,7 @@ SELECT is(pg_temp.nodes(day1_sg), $$[
 	{"id": "security_group:sg-base", "kind": "security_group", "label": "base", "env": "prod", "members": ["api1", "mon1"], "cost": 0.06},
 	{"id": "security_group:sg-db", "kind": "security_group", "label": "db", "env": "prod", "archdomain": "online/db", "members": ["db1"], "cost": 0.2},
 	{"id": "security_group:sg-web", "kind": "security_group", "label": "web", "env": "prod", "archdomain": "online/web", "members": ["web1"], "cost": 0.1},
+	{"id": "unknown:192.0.2.50", "kind": "unknown", "label": "192.0.2.50", "members": []},
 	{"id": "unknown:203.0.113.7", "kind": "unknown", "label": "203.0.113.7", "members": []}
 	]$$::jsonb, 'day 1 by security group: api1''s price split between its two groups; sg-base''s members share no archdomain')
   FROM g;
@@ -242,7 +253,7 @@ SELECT is((defaults->'meta') - 'totals' - 'classes' - 'shown', $$
 
 SELECT is((SELECT jsonb_agg(l->>'target' ORDER BY l->>'target') FROM jsonb_array_elements(day1_now->'links') l
             WHERE l->>'source' = 'cluster:online/web@prod'),
-          '["cluster:online/api@prod", "cluster:online/api@prod", "unknown:203.0.113.0/24"]'::jsonb,
+          '["cluster:online/api@prod", "cluster:online/api@prod", "unknown:192.0.2.0/24", "unknown:203.0.113.0/24"]'::jsonb,
           'resolve_at now: 10.0.0.5 is new1''s (online/api); collapse_unknown: 203.0.113.0/24')
   FROM g;
 
@@ -269,8 +280,8 @@ SELECT is(pg_temp.links(graph_json(since => '2024-03-01', until => '2024-03-02',
           true, 'omit_envs as a regular expression drops old1''s (stage) traffic');
 
 SELECT is(graph_diff_json('[2024-03-01,2024-03-02)', '[2024-03-02,2024-03-03)')->'meta'->'links',
-          '{"added": 1, "removed": 6, "changed": 1, "unchanged": 0}'::jsonb,
-          'diff of day 1 and day 2 by cluster: web->api:443 added, 8080 changed, six removed');
+          '{"added": 1, "removed": 7, "changed": 1, "unchanged": 0}'::jsonb,
+          'diff of day 1 and day 2 by cluster: web->api:443 added, 8080 changed, seven removed');
 
 SELECT is((SELECT l - 'first_seen' - 'last_seen' - 'syns' - 'fins' - 'rsts' - 'edges' - 'conns' - 'packets' - 'c2s_packets' - 's2c_packets' - 'bytes' - 'c2s_bytes' - 's2c_bytes'
              FROM jsonb_array_elements(graph_diff_json('[2024-03-01,2024-03-02)', '[2024-03-02,2024-03-03)')->'links') l
