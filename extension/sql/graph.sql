@@ -168,8 +168,20 @@ $$;
 COMMENT ON FUNCTION graph_window(timestamptz, timestamptz, bigint[]) IS
 	'the window of a map: [since, until) on captures.started (default: the latest UTC day with captures) or the captures capture_ids names, with their count, runs and id range';
 
+CREATE TYPE graph_capture AS (
+	id bigint,
+	run_key bigint,
+	at timestamptz,
+	started timestamptz,
+	host_address inet,
+	host_who text
+);
+
+COMMENT ON TYPE graph_capture IS
+	'a capture of a map''s window: its id, its run (-id without one), the time its addresses resolve at, its start, the capturing host''s address and who it is (its instance, else its address)';
+
 CREATE FUNCTION graph_captures(since timestamptz, until timestamptz, capture_ids bigint[], resolve_now boolean)
-	RETURNS TABLE (id bigint, run_key bigint, at timestamptz, started timestamptz, host_address inet, host_who text)
+	RETURNS SETOF graph_capture
 	LANGUAGE sql STABLE PARALLEL SAFE
 	AS $$
 	SELECT c.id, coalesce(c.run_id, -c.id), x.at, c.started, c.capturing_host,
@@ -206,14 +218,28 @@ CREATE FUNCTION graph_node_key("grouping" text, depth integer, instance_id text,
 COMMENT ON FUNCTION graph_node_key(text, integer, text, archdomain, text, text, text) IS
 	'the id of the node an instance belongs to under a grouping (instance:ID, cluster:ARCHDOMAIN@ENV, env:ENV, archdomain:ROLLUP, az:AZ, region:REGION; empty when untagged); security groups come from memberships';
 
+CREATE TYPE graph_map_row AS (
+	address inet,
+	valid tstzrange,
+	who text,
+	instance_id text,
+	node text,
+	archdomain archdomain,
+	omitted boolean,
+	counted boolean,
+	runs bigint[]
+);
+
+COMMENT ON TYPE graph_map_row IS
+	'a row of a map''s address map: an address, when, who held it (an instance id, or a capturing host''s address), the instance, its node, archdomain, whether omit patterns drop it, whether totals count it (security groups: its first group) and the runs who was captured in';
+
 -- No lateral subqueries here: their outer references would make the map's big query
 -- parallel restricted. Under security groups an instance is in each of its groups (counted
 -- in totals in its first only), and in "no group" while it is in none.
 CREATE FUNCTION graph_address_map(since timestamptz, until timestamptz, capture_ids bigint[],
 								  resolve_now boolean, lo timestamptz, hi timestamptz, "grouping" text,
 								  depth integer, omit_globs text[], omit_regexes text[], omit_env_regexes text[])
-	RETURNS TABLE (address inet, valid tstzrange, who text, instance_id text, node text,
-				   archdomain archdomain, omitted boolean, counted boolean, runs bigint[])
+	RETURNS SETOF graph_map_row
 	LANGUAGE sql STABLE PARALLEL SAFE
 	AS $$
 	SELECT n.address, n.valid, n.instance_id, n.instance_id, n.node, i.archdomain,
@@ -317,25 +343,7 @@ CREATE TYPE graph_edge AS (
 COMMENT ON TYPE graph_edge IS
 	'a link of the map: source (client) and target (server) node, protocol, server port, class; shown: its traffic without what omit patterns drop (NULL: none); counted: its traffic as totals count it (each connection once, also under security groups)';
 
-CREATE TYPE graph_scope AS (
-	since timestamptz,
-	until timestamptz,
-	capture_ids bigint[],
-	resolve_now boolean,
-	lo timestamptz,
-	hi timestamptz,
-	"grouping" text,
-	depth integer,
-	omit_globs text[],
-	omit_regexes text[],
-	omit_env_regexes text[],
-	collapse_unknown boolean
-);
-
-COMMENT ON TYPE graph_scope IS
-	'what a map is of: the window (since, until or capture_ids), resolve_now, the first and last times addresses resolve at (lo, hi), grouping, depth, the omit patterns split by graph_patterns, and whether unknown addresses collapse into networks';
-
-CREATE FUNCTION graph_links_transfn(internal, graph_scope, bigint, text, inet, inet, integer,
+CREATE FUNCTION graph_links_transfn(internal, graph_capture[], graph_map_row[], boolean, bigint, text, inet, inet, integer,
 									bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz,
 									bigint, bigint, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
@@ -348,7 +356,8 @@ CREATE FUNCTION graph_links_deserialfn(bytea, internal) RETURNS internal
 CREATE FUNCTION graph_links_finalfn(internal) RETURNS graph_edge[]
 	AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
 
-CREATE AGGREGATE graph_links_agg(scope graph_scope, capture_id bigint, proto text, client inet,
+CREATE AGGREGATE graph_links_agg(captures graph_capture[], map graph_map_row[], collapse_unknown boolean,
+								 capture_id bigint, proto text, client inet,
 								 server inet, server_port integer, conns bigint, c2s_packets bigint,
 								 c2s_bytes bigint, s2c_packets bigint, s2c_bytes bigint,
 								 first_seen timestamptz, last_seen timestamptz, syns bigint,
@@ -360,14 +369,49 @@ CREATE AGGREGATE graph_links_agg(scope graph_scope, capture_id bigint, proto tex
 	PARALLEL = SAFE
 );
 
-COMMENT ON AGGREGATE graph_links_agg(graph_scope, bigint, text, inet, inet, integer, bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz, bigint, bigint, bigint) IS
-	'traffic rows of a scope into the map''s links (graph_edge[], to unnest): ends resolved by graph_captures and graph_address_map (loaded once per process), each connection counted once per run, rows summed per link; a partial aggregate in every parallel worker';
+COMMENT ON AGGREGATE graph_links_agg(graph_capture[], graph_map_row[], boolean, bigint, text, inet, inet, integer, bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz, bigint, bigint, bigint) IS
+	'traffic rows into the map''s links (graph_edge[], to unnest): their ends resolved with the window''s captures and address map (graph_captures, graph_address_map: constant arguments, loaded once per process), each connection counted once per run, rows summed per link; a partial aggregate in every parallel worker';
 
 -- Traffic rows are stored in the order they are loaded, capture by capture: a BRIN index
 -- finds a window's rows in a table of many days (a parallel bitmap heap scan).
 CREATE INDEX traffic_capture_id_brin ON traffic USING brin (capture_id) WITH (pages_per_range = 32);
 
--- The map's links: graph_links_agg over the window's traffic rows.
+-- The links of a window whose captures and address map are made: graph_links_agg over the
+-- window's traffic rows (a parallel bitmap heap scan of the BRIN index on capture_id).
+CREATE FUNCTION graph_links(captures graph_capture[], map graph_map_row[], collapse_unknown boolean,
+							capture_ids bigint[] DEFAULT NULL)
+	RETURNS SETOF graph_edge
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET jit = off
+	-- graph_json turns nested loops off for its own joins; the unnest here needs one, and the
+	-- cost that disabling adds would blur the planner's choice of a parallel plan.
+	SET enable_nestloop = on
+	AS $$
+DECLARE
+	first_id bigint;
+	last_id bigint;
+BEGIN
+	SELECT min(c.id), max(c.id) INTO first_id, last_id FROM unnest(captures) c;
+	IF first_id IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY EXECUTE $q$
+	SELECT l.*
+	  FROM (SELECT trafficmap.graph_links_agg($1, $2, $3, t.capture_id, t.proto, t.client, t.server,
+	                                          t.server_port, t.conns, t.c2s_packets, t.c2s_bytes,
+	                                          t.s2c_packets, t.s2c_bytes, t.first_seen, t.last_seen,
+	                                          t.syns, t.fins, t.rsts) AS links
+	          FROM trafficmap.traffic t
+	         WHERE t.capture_id BETWEEN $4 AND $5 AND ($6 IS NULL OR t.capture_id = ANY($6))) s
+	 CROSS JOIN LATERAL unnest(s.links) l
+	$q$ USING captures, map, collapse_unknown, first_id, last_id, capture_ids;
+END
+$$;
+
+COMMENT ON FUNCTION graph_links(graph_capture[], graph_map_row[], boolean, bigint[]) IS
+	'the links of a window from its captures (graph_captures) and address map (graph_address_map): graph_links_agg over their traffic rows, in parallel workers';
+
+-- The map's links, from graph_json's parameters.
 CREATE FUNCTION graph_edges(since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
 							capture_ids bigint[] DEFAULT NULL, "grouping" text DEFAULT 'cluster',
 							depth integer DEFAULT 2, omit_archdomains text[] DEFAULT NULL,
@@ -376,9 +420,6 @@ CREATE FUNCTION graph_edges(since timestamptz DEFAULT NULL, until timestamptz DE
 	RETURNS SETOF graph_edge
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET jit = off
-	-- graph_json turns nested loops off for its own joins; the unnest here needs one, and the
-	-- cost that disabling adds would blur the planner's choice of a parallel plan.
-	SET enable_nestloop = on
 	AS $$
 DECLARE
 	w record;
@@ -396,19 +437,14 @@ BEGIN
 	IF w.captures = 0 THEN
 		RETURN;
 	END IF;
-	RETURN QUERY EXECUTE $q$
-	SELECT l.*
-	  FROM (SELECT trafficmap.graph_links_agg($1, t.capture_id, t.proto, t.client, t.server, t.server_port,
-	                                          t.conns, t.c2s_packets, t.c2s_bytes, t.s2c_packets, t.s2c_bytes,
-	                                          t.first_seen, t.last_seen, t.syns, t.fins, t.rsts) AS links
-	          FROM trafficmap.traffic t
-	         WHERE t.capture_id BETWEEN $2 AND $3 AND ($4 IS NULL OR t.capture_id = ANY($4))) s
-	 CROSS JOIN LATERAL unnest(s.links) l
-	$q$ USING ROW(w.since, w.until, w.capture_ids, now_mode,
-	              CASE WHEN now_mode THEN now() ELSE w.first_started END,
-	              CASE WHEN now_mode THEN now() ELSE w.last_started END,
-	              "grouping", depth, ad.globs, ad.regexes, env.regexes, collapse_unknown)::trafficmap.graph_scope,
-		w.first_id, w.last_id, w.capture_ids;
+	RETURN QUERY
+	SELECT * FROM trafficmap.graph_links(
+		ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c),
+		ARRAY(SELECT m FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
+		                                                 CASE WHEN now_mode THEN now() ELSE w.first_started END,
+		                                                 CASE WHEN now_mode THEN now() ELSE w.last_started END,
+		                                                 "grouping", depth, ad.globs, ad.regexes, env.regexes) m),
+		collapse_unknown, w.capture_ids);
 END
 $$;
 
@@ -434,30 +470,38 @@ DECLARE
 	env record;
 	now_mode boolean := resolve_at = 'now';
 	price_time timestamptz;
+	captures trafficmap.graph_capture[];
+	map trafficmap.graph_map_row[];
 	result jsonb;
 BEGIN
 	PERFORM trafficmap.graph_check("grouping", depth, hide_classes, min_bytes, resolve_at);
 	ad := trafficmap.graph_patterns('omit_archdomains', omit_archdomains, true);
 	env := trafficmap.graph_patterns('omit_envs', omit_envs, false);
+	IF collapse_unknown IS NULL THEN
+		PERFORM trafficmap.graph_fail('collapse_unknown', 'NULL', 'collapse_unknown is true or false.', NULL);
+	END IF;
 	w := trafficmap.graph_window(since, until, capture_ids);
 	price_time := CASE WHEN now_mode THEN now() ELSE w.last_started END;
+	-- The window's captures and address map, made once for the links and the nodes.
+	captures := ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c
+	                   WHERE w.captures > 0);
+	map := ARRAY(SELECT m FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
+	                                                        CASE WHEN now_mode THEN now() ELSE w.first_started END,
+	                                                        CASE WHEN now_mode THEN now() ELSE w.last_started END,
+	                                                        "grouping", depth, ad.globs, ad.regexes, env.regexes) m
+	              WHERE w.captures > 0);
 
 	WITH edges AS MATERIALIZED (
-		SELECT * FROM trafficmap.graph_edges(since, until, capture_ids, "grouping", depth,
-		                                     omit_archdomains, omit_envs, collapse_unknown, resolve_at)
+		SELECT * FROM trafficmap.graph_links(captures, map, collapse_unknown, w.capture_ids)
 	), links AS MATERIALIZED (
 		SELECT e.source, e.target, e.proto, e.server_port, e.class, (e.shown).*
 		  FROM edges e
 		 WHERE e.shown IS NOT NULL AND e.class <> ALL(coalesce(hide_classes, '{}'))
 		   AND (e.shown).c2s_bytes + (e.shown).s2c_bytes >= min_bytes
 	), caps AS MATERIALIZED (
-		SELECT * FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode)
+		SELECT * FROM unnest(captures)
 	), amap AS MATERIALIZED (
-		SELECT * FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
-		                                           CASE WHEN now_mode THEN now() ELSE w.first_started END,
-		                                           CASE WHEN now_mode THEN now() ELSE w.last_started END,
-		                                           "grouping", depth, ad.globs, ad.regexes, env.regexes)
-		 WHERE coalesce(w.captures, 0) > 0
+		SELECT * FROM unnest(map)
 	), node_ids AS (
 		-- The ends of the links shown, and the capturing hosts (shown even without links).
 		SELECT l.source AS node FROM links l
@@ -483,14 +527,16 @@ BEGIN
 		 WHERE i.instance_id IN (SELECT mm.instance_id FROM members mm)
 	), stats AS (
 		-- Each member's latest host stats of the window's runs.
-		SELECT DISTINCT ON (m.instance_id) m.instance_id, s.uptime_s, s.load1, s.load5, s.load15,
+		SELECT DISTINCT ON (o.instance_id) o.instance_id, s.uptime_s, s.load1, s.load5, s.load15,
 		       s.mem_total, s.mem_available, s.collected_at
 		  FROM trafficmap.host_stats s
 		  JOIN trafficmap.collect_hosts h ON h.run_id = s.run_id AND h.host = s.host
-		  JOIN amap m ON m.address = h.address AND m.instance_id IS NOT NULL
-		   AND m.valid @> CASE WHEN now_mode THEN now() ELSE s.collected_at END
-		 WHERE s.run_id IN (SELECT c.run_key FROM caps c)
-		 ORDER BY m.instance_id, s.collected_at DESC
+		  JOIN trafficmap.ip_owners o ON o.address = h.address
+		   AND o.valid @> CASE WHEN now_mode THEN now() ELSE s.collected_at END
+		 WHERE s.run_id = ANY(ARRAY(SELECT DISTINCT c.run_key FROM caps c))
+		   AND h.run_id = ANY(ARRAY(SELECT DISTINCT c.run_key FROM caps c))
+		   AND o.instance_id IN (SELECT mm.instance_id FROM members mm)
+		 ORDER BY o.instance_id, s.collected_at DESC
 	), fleet_nodes AS (
 		SELECT mb.node,
 		       json_agg(mb.instance_id ORDER BY mb.instance_id) AS members,

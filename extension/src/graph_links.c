@@ -1,9 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * graph_links.c
- *	  graph_links_agg(scope, capture_id, proto, client, server, server_port,
- *					  conns, c2s_packets, c2s_bytes, s2c_packets, s2c_bytes,
- *					  first_seen, last_seen, syns, fins, rsts)
+ *	  graph_links_agg(captures graph_capture[], map graph_map_row[],
+ *					  collapse_unknown, capture_id, proto, client, server,
+ *					  server_port, conns, c2s_packets, c2s_bytes, s2c_packets,
+ *					  s2c_bytes, first_seen, last_seen, syns, fins, rsts)
  *		returns graph_edge[]
  *
  * The map's links from a window's traffic rows: each row's ends resolved
@@ -11,10 +12,11 @@
  *
  * What the resolution is, is SQL: graph_captures() (the window's captures,
  * their runs and capturing hosts) and graph_address_map() (per address and
- * time range: who owned it and its node under the grouping). This aggregate
- * runs both once per process (SPI, on its first row) into hash tables and
- * joins every traffic row to them in C; the traffic rows come from a plain
- * scan. As a plain aggregate it always runs as a partial aggregate in each
+ * time range: who owned it and its node under the grouping), computed once
+ * and handed over as arrays (constants of the query, so every parallel
+ * worker gets them). On its first row this aggregate loads them into hash
+ * tables and then joins every traffic row to them in C; the traffic rows
+ * come from a plain scan. As a plain aggregate it always runs as a partial aggregate in each
  * parallel worker, so only the workers' links go through the Gather: the
  * planner cannot misjudge how few links a day of rows makes, nor the joins
  * of a million rows to a map of a few thousand addresses.
@@ -49,6 +51,7 @@
 #include "utils/builtins.h"
 #include "utils/inet.h"
 #include "utils/lsyscache.h"
+#include "utils/rangetypes.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
@@ -65,7 +68,9 @@ PG_FUNCTION_INFO_V1(graph_links_finalfn);
 /* Arguments of the transition function after the state. */
 enum
 {
-	GLA_SCOPE = 1,
+	GLA_CAPTURES = 1,
+	GLA_MAP,
+	GLA_COLLAPSE,
 	GLA_CAPTURE_ID,
 	GLA_PROTO,
 	GLA_CLIENT,
@@ -221,6 +226,8 @@ typedef struct CaptureEntry
 	TimestampTz at;				/* when its addresses resolve */
 	inet	   *host;			/* the capturing host's address, or NULL */
 	int32		host_who;		/* -1: unknown */
+	int			nhost;			/* the host's map rows, once resolved (-1: not yet) */
+	struct MapRow **host_rows;
 } CaptureEntry;
 
 #define SH_PREFIX captab
@@ -250,20 +257,8 @@ typedef struct LinksState
 	int32		nwhos;
 	ClassRules *rules;
 	int			collapse_unknown;	/* the scope's, -1 until known */
+	CaptureEntry *last;			/* the capture of the previous row */
 } LinksState;
-
-static const char *const captures_query =
-	"SELECT w.id, w.run_key, w.at, w.host_address, w.host_who"
-	"  FROM trafficmap.graph_captures(($1).since, ($1).until, ($1).capture_ids, ($1).resolve_now) w";
-
-static const char *const map_query =
-	"SELECT a.address, lower(a.valid), upper(a.valid), lower_inc(a.valid), upper_inc(a.valid),"
-	"       a.who, a.node, a.archdomain, a.omitted, a.counted, a.runs"
-	"  FROM trafficmap.graph_address_map(($1).since, ($1).until, ($1).capture_ids, ($1).resolve_now,"
-	"                                    ($1).lo, ($1).hi, ($1).\"grouping\", ($1).depth,"
-	"                                    ($1).omit_globs, ($1).omit_regexes, ($1).omit_env_regexes) a"
-	" WHERE NOT isempty(a.valid)"
-	" ORDER BY a.address";
 
 static MemoryContext
 graph_links_context(FunctionCallInfo fcinfo)
@@ -381,127 +376,215 @@ graph_links_copy(LinksState *st, Datum d, bool isnull)
 	return copy;
 }
 
-/* Run one of the queries above with the scope as $1. */
-static void
-graph_links_query(const char *query, Oid scopetype, Datum scope)
+/* The attributes of graph_capture and graph_map_row, as graph.sql declares them. */
+enum
 {
-	int			ret = SPI_execute_with_args(query, 1, &scopetype, &scope, NULL, true, 0);
+	GC_ID,
+	GC_RUN_KEY,
+	GC_AT,
+	GC_STARTED,
+	GC_HOST_ADDRESS,
+	GC_HOST_WHO,
+	GC_NATTS
+};
 
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "graph_links_agg: query failed: %s", SPI_result_code_string(ret));
+enum
+{
+	GM_ADDRESS,
+	GM_VALID,
+	GM_WHO,
+	GM_INSTANCE_ID,
+	GM_NODE,
+	GM_ARCHDOMAIN,
+	GM_OMITTED,
+	GM_COUNTED,
+	GM_RUNS,
+	GM_NATTS
+};
+
+/* The rows of an array of a composite type, deformed; *n of them. */
+static HeapTupleHeader *
+composite_elems(ArrayType *a, int natts, TupleDesc *desc, int *n)
+{
+	Oid			type = ARR_ELEMTYPE(a);
+	Datum	   *elems;
+	bool	   *nulls;
+	HeapTupleHeader *rows;
+	int			i;
+
+	*desc = lookup_rowtype_tupdesc(type, -1);
+	if ((*desc)->natts != natts)
+		elog(ERROR, "graph_links_agg: %s has %d attributes, expected %d",
+			 format_type_be(type), (*desc)->natts, natts);
+	deconstruct_array(a, type, -1, false, TYPALIGN_DOUBLE, &elems, &nulls, n);
+	rows = palloc(sizeof(HeapTupleHeader) * Max(*n, 1));
+	for (i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			elog(ERROR, "graph_links_agg: a NULL element in %s[]", format_type_be(type));
+		rows[i] = DatumGetHeapTupleHeader(elems[i]);
+	}
+	return rows;
 }
 
 static void
-graph_links_load_captures(LinksState *st)
+deform(HeapTupleHeader row, TupleDesc desc, Datum *values, bool *nulls)
 {
-	uint64		i;
+	HeapTupleData tuple;
 
-	st->captures = captab_create(st->cxt, Max(SPI_processed, 16), NULL);
-	for (i = 0; i < SPI_processed; i++)
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&(tuple.t_self));
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = row;
+	heap_deform_tuple(&tuple, desc, values, nulls);
+}
+
+/* The window's captures, from graph_capture[]. */
+static void
+graph_links_load_captures(LinksState *st, ArrayType *a)
+{
+	TupleDesc	desc;
+	int			n;
+	HeapTupleHeader *rows = composite_elems(a, GC_NATTS, &desc, &n);
+	int			i;
+
+	st->captures = captab_create(st->cxt, Max(n, 16), NULL);
+	for (i = 0; i < n; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
+		Datum		v[GC_NATTS];
+		bool		isnull[GC_NATTS];
 		bool		found;
-		int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		CaptureEntry *c = captab_insert(st->captures, id, &found);
-		Datum		d;
+		CaptureEntry *c;
 
-		c->run_key = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		c->at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
-		d = SPI_getbinval(tup, desc, 4, &isnull);
-		c->host = graph_links_copy(st, d, isnull);
-		d = SPI_getbinval(tup, desc, 5, &isnull);
-		c->host_who = isnull ? -1 : graph_links_who(st, DatumGetTextPP(d));
+		deform(rows[i], desc, v, isnull);
+		if (isnull[GC_ID] || isnull[GC_RUN_KEY] || isnull[GC_AT])
+			elog(ERROR, "graph_links_agg: a capture without id, run or time");
+		c = captab_insert(st->captures, DatumGetInt64(v[GC_ID]), &found);
+		c->run_key = DatumGetInt64(v[GC_RUN_KEY]);
+		c->at = DatumGetTimestampTz(v[GC_AT]);
+		c->host = graph_links_copy(st, v[GC_HOST_ADDRESS], isnull[GC_HOST_ADDRESS]);
+		c->host_who = isnull[GC_HOST_WHO] ? -1 : graph_links_who(st, DatumGetTextPP(v[GC_HOST_WHO]));
+		c->nhost = -1;
+		c->host_rows = NULL;
+	}
+	ReleaseTupleDesc(desc);
+}
+
+/* Map rows in address order, so each address's rows are one run. */
+typedef struct MapSort
+{
+	Addr		address;
+	int			row;
+} MapSort;
+
+static int
+map_sort_cmp(const void *a, const void *b)
+{
+	int			c = memcmp(&((const MapSort *) a)->address, &((const MapSort *) b)->address, sizeof(Addr));
+
+	if (c != 0)
+		return c;
+	return ((const MapSort *) a)->row - ((const MapSort *) b)->row;
+}
+
+/* One row of the address map. */
+static void
+graph_links_map_row(LinksState *st, MapRow *r, const Datum *v, const bool *isnull,
+					TypeCacheEntry *rangetyp)
+{
+	RangeBound	lo;
+	RangeBound	hi;
+	bool		empty;
+
+	range_deserialize(rangetyp, DatumGetRangeTypeP(v[GM_VALID]), &lo, &hi, &empty);
+	r->has_lo = !empty && !lo.infinite;
+	r->lo = r->has_lo ? DatumGetTimestampTz(lo.val) : 0;
+	r->lo_inc = lo.inclusive;
+	r->has_hi = !empty && !hi.infinite;
+	r->hi = r->has_hi ? DatumGetTimestampTz(hi.val) : 0;
+	r->hi_inc = hi.inclusive;
+	r->who = isnull[GM_WHO] ? -1 : graph_links_who(st, DatumGetTextPP(v[GM_WHO]));
+	r->node = graph_links_copy(st, v[GM_NODE], isnull[GM_NODE]);
+	r->archdomain = graph_links_copy(st, v[GM_ARCHDOMAIN], isnull[GM_ARCHDOMAIN]);
+	r->omitted = !isnull[GM_OMITTED] && DatumGetBool(v[GM_OMITTED]);
+	r->counted = isnull[GM_COUNTED] || DatumGetBool(v[GM_COUNTED]);
+	r->nruns = 0;
+	if (!isnull[GM_RUNS])
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			j;
+
+		deconstruct_array(DatumGetArrayTypeP(v[GM_RUNS]), INT8OID, 8, FLOAT8PASSBYVAL,
+						  TYPALIGN_DOUBLE, &elems, &nulls, &r->nruns);
+		r->runs = MemoryContextAlloc(st->cxt, sizeof(int64) * Max(r->nruns, 1));
+		for (j = 0; j < r->nruns; j++)
+			r->runs[j] = nulls[j] ? 0 : DatumGetInt64(elems[j]);
 	}
 }
 
+/* The address map, from graph_map_row[] (graph_address_map's rows, in any order). */
 static void
-graph_links_load_map(LinksState *st)
+graph_links_load_map(LinksState *st, ArrayType *a)
 {
-	TupleDesc	desc = SPI_tuptable->tupdesc;
+	TupleDesc	desc;
+	int			n;
+	HeapTupleHeader *rows = composite_elems(a, GM_NATTS, &desc, &n);
+	TypeCacheEntry *rangetyp = lookup_type_cache(TupleDescAttr(desc, GM_VALID)->atttypid,
+												 TYPECACHE_RANGE_INFO);
+	MapSort    *order = palloc(sizeof(MapSort) * Max(n, 1));
+	Datum	   *values = palloc(sizeof(Datum) * GM_NATTS * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * GM_NATTS * Max(n, 1));
 	AddrEntry  *cur = NULL;
-	uint64		i;
+	int			i;
 
-	st->rows = MemoryContextAllocZero(st->cxt, sizeof(MapRow) * Max(SPI_processed, 1));
-	st->addrs = addrtab_create(st->cxt, Max(SPI_processed, 16), NULL);
-	for (i = 0; i < SPI_processed; i++)
+	if (rangetyp->rngelemtype == NULL)
+		elog(ERROR, "graph_links_agg: graph_map_row.valid is not a range");
+	for (i = 0; i < n; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		MapRow	   *r = &st->rows[i];
-		bool		isnull;
-		Datum		d;
-		Addr		a;
+		Datum	   *v = values + i * GM_NATTS;
+		bool	   *isnull = nulls + i * GM_NATTS;
 
-		addr_from_inet(&a, DatumGetInetPP(SPI_getbinval(tup, desc, 1, &isnull)));
-		if (cur == NULL || memcmp(&cur->key, &a, sizeof(Addr)) != 0)
+		deform(rows[i], desc, v, isnull);
+		if (isnull[GM_ADDRESS] || isnull[GM_VALID])
+			elog(ERROR, "graph_links_agg: an address map row without address or range");
+		addr_from_inet(&order[i].address, DatumGetInetPP(v[GM_ADDRESS]));
+		order[i].row = i;
+	}
+	qsort(order, n, sizeof(MapSort), map_sort_cmp);
+
+	st->rows = MemoryContextAllocZero(st->cxt, sizeof(MapRow) * Max(n, 1));
+	st->addrs = addrtab_create(st->cxt, Max(n, 16), NULL);
+	for (i = 0; i < n; i++)
+	{
+		if (cur == NULL || memcmp(&cur->key, &order[i].address, sizeof(Addr)) != 0)
 		{
 			bool		found;
 
-			cur = addrtab_insert(st->addrs, a, &found);
-			if (found)
-				elog(ERROR, "graph_links_agg: the address map is not ordered by address");
-			cur->first = (int) i;
+			cur = addrtab_insert(st->addrs, order[i].address, &found);
+			cur->first = i;
 			cur->count = 0;
 		}
 		cur->count++;
-
-		d = SPI_getbinval(tup, desc, 2, &isnull);
-		r->has_lo = !isnull;
-		r->lo = isnull ? 0 : DatumGetTimestampTz(d);
-		d = SPI_getbinval(tup, desc, 3, &isnull);
-		r->has_hi = !isnull;
-		r->hi = isnull ? 0 : DatumGetTimestampTz(d);
-		r->lo_inc = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
-		r->hi_inc = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
-		d = SPI_getbinval(tup, desc, 6, &isnull);
-		r->who = isnull ? -1 : graph_links_who(st, DatumGetTextPP(d));
-		d = SPI_getbinval(tup, desc, 7, &isnull);
-		r->node = graph_links_copy(st, d, isnull);
-		d = SPI_getbinval(tup, desc, 8, &isnull);
-		r->archdomain = graph_links_copy(st, d, isnull);
-		d = SPI_getbinval(tup, desc, 9, &isnull);
-		r->omitted = !isnull && DatumGetBool(d);
-		d = SPI_getbinval(tup, desc, 10, &isnull);
-		r->counted = isnull || DatumGetBool(d);
-		d = SPI_getbinval(tup, desc, 11, &isnull);
-		if (!isnull)
-		{
-			ArrayType  *runs = DatumGetArrayTypeP(d);
-			Datum	   *elems;
-			bool	   *nulls;
-			int			j;
-
-			deconstruct_array(runs, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-							  &elems, &nulls, &r->nruns);
-			r->runs = MemoryContextAlloc(st->cxt, sizeof(int64) * Max(r->nruns, 1));
-			for (j = 0; j < r->nruns; j++)
-				r->runs[j] = nulls[j] ? 0 : DatumGetInt64(elems[j]);
-		}
+		graph_links_map_row(st, &st->rows[i], values + order[i].row * GM_NATTS,
+							nulls + order[i].row * GM_NATTS, rangetyp);
 	}
+	ReleaseTupleDesc(desc);
 }
 
-/* Resolve with the window's captures, address map and class rules, once per process. */
+/* The window's captures and address map (the first arguments), and the class rules. */
 static void
 graph_links_load(LinksState *st, FunctionCallInfo fcinfo)
 {
-	Oid			scopetype = get_fn_expr_argtype(fcinfo->flinfo, GLA_SCOPE);
-	Datum		scope = PG_GETARG_DATUM(GLA_SCOPE);
-
-	bool		isnull;
-
-	if (!OidIsValid(scopetype))
-		elog(ERROR, "graph_links_agg: cannot tell the type of its scope argument");
-	st->collapse_unknown = DatumGetBool(GetAttributeByName(DatumGetHeapTupleHeader(scope),
-															"collapse_unknown", &isnull)) ? 1 : 0;
+	if (PG_ARGISNULL(GLA_CAPTURES) || PG_ARGISNULL(GLA_MAP) || PG_ARGISNULL(GLA_COLLAPSE))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("graph_links_agg needs the captures, the address map and collapse_unknown"),
+				 errhint("Call trafficmap.graph_edges or graph_json, which build them.")));
 	st->whos = whotab_create(st->cxt, 1024, NULL);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "graph_links_agg: SPI_connect failed");
-	graph_links_query(captures_query, scopetype, scope);
-	graph_links_load_captures(st);
-	graph_links_query(map_query, scopetype, scope);
-	graph_links_load_map(st);
-	SPI_finish();
+	st->collapse_unknown = PG_GETARG_BOOL(GLA_COLLAPSE) ? 1 : 0;
+	graph_links_load_captures(st, PG_GETARG_ARRAYTYPE_P(GLA_CAPTURES));
+	graph_links_load_map(st, PG_GETARG_ARRAYTYPE_P(GLA_MAP));
 	st->rules = class_rules_load(st->cxt);
 	st->loaded = true;
 }
@@ -555,6 +638,36 @@ graph_links_resolve(LinksState *st, const inet *address, TimestampTz at, MapRow 
 					 errdetail("The address map gives that many rows for one address and time.")));
 		out[(*n)++] = &st->rows[i];
 	}
+}
+
+static bool
+inet_same_address(const inet *a, const inet *b)
+{
+	return ip_family(a) == ip_family(b) && memcmp(ip_addr(a), ip_addr(b), ip_addrsize(a)) == 0;
+}
+
+/*
+ * An end's rows of the map; one end of most rows is the capturing host, whose
+ * rows are resolved once per capture.
+ */
+static void
+graph_links_resolve_end(LinksState *st, CaptureEntry *cap, const inet *address, MapRow **out, int *n)
+{
+	if (cap->host == NULL || !inet_same_address(address, cap->host))
+	{
+		graph_links_resolve(st, address, cap->at, out, n);
+		return;
+	}
+	if (cap->nhost < 0)
+	{
+		graph_links_resolve(st, address, cap->at, out, n);
+		cap->host_rows = MemoryContextAlloc(st->cxt, sizeof(MapRow *) * Max(*n, 1));
+		memcpy(cap->host_rows, out, sizeof(MapRow *) * *n);
+		cap->nhost = *n;
+		return;
+	}
+	memcpy(out, cap->host_rows, sizeof(MapRow *) * cap->nhost);
+	*n = cap->nhost;
 }
 
 static bool
@@ -638,15 +751,24 @@ graph_links_transfn(PG_FUNCTION_ARGS)
 	text	   *proto;
 	int32		port;
 	bool		have_port;
+	bool		s_own;
+	bool		c_own;
+	const text *cls;
+	EdgeStats	row;
 
-	if (PG_ARGISNULL(GLA_SCOPE) || PG_ARGISNULL(GLA_CAPTURE_ID) ||
+	if (PG_ARGISNULL(GLA_CAPTURE_ID) ||
 		PG_ARGISNULL(GLA_CLIENT) || PG_ARGISNULL(GLA_SERVER))
 		PG_RETURN_POINTER(st);
 	if (!st->loaded)
 		graph_links_load(st, fcinfo);
-	cap = captab_lookup(st->captures, PG_GETARG_INT64(GLA_CAPTURE_ID));
-	if (cap == NULL)
-		PG_RETURN_POINTER(st);	/* not a capture of the window */
+	cap = st->last;
+	if (cap == NULL || cap->key != PG_GETARG_INT64(GLA_CAPTURE_ID))
+	{
+		cap = captab_lookup(st->captures, PG_GETARG_INT64(GLA_CAPTURE_ID));
+		if (cap == NULL)
+			PG_RETURN_POINTER(st);	/* not a capture of the window */
+		st->last = cap;
+	}
 
 	client = PG_GETARG_INET_PP(GLA_CLIENT);
 	server = PG_GETARG_INET_PP(GLA_SERVER);
@@ -654,8 +776,8 @@ graph_links_transfn(PG_FUNCTION_ARGS)
 		client = cap->host;
 	if (cap->host != NULL && inet_is_loopback(server))
 		server = cap->host;
-	graph_links_resolve(st, client, cap->at, cm, &nc);
-	graph_links_resolve(st, server, cap->at, sm, &ns);
+	graph_links_resolve_end(st, cap, client, cm, &nc);
+	graph_links_resolve_end(st, cap, server, sm, &ns);
 	if (nc == 0)
 		cm[nc++] = NULL;
 	if (ns == 0)
@@ -665,34 +787,40 @@ graph_links_transfn(PG_FUNCTION_ARGS)
 	have_port = !PG_ARGISNULL(GLA_SERVER_PORT);
 	port = have_port ? PG_GETARG_INT32(GLA_SERVER_PORT) : 0;
 
+	/*
+	 * Whose capture counts the connection depends on who the ends are, the same
+	 * in every row of an address at one time (one owner at any instant); so
+	 * does the class (the server's archdomain).
+	 */
+	s_own = sm[0] != NULL && sm[0]->who >= 0 && sm[0]->who == cap->host_who;
+	c_own = cm[0] != NULL && cm[0]->who >= 0 && cm[0]->who == cap->host_who;
+	if (!s_own && (map_row_captured(sm[0], cap->run_key) ||
+				   (!c_own && map_row_captured(cm[0], cap->run_key))))
+		PG_RETURN_POINTER(st);	/* another capture of the run counts it */
+	cls = class_rules_match(st->rules, proto ? VARDATA_ANY(proto) : NULL,
+							proto ? VARSIZE_ANY_EXHDR(proto) : 0, have_port, port,
+							server, sm[0] != NULL ? sm[0]->archdomain : NULL);
+	memset(&row, 0, sizeof(row));
+	edge_stats_add_args(&row, fcinfo, GLA_COUNTERS);
+
 	for (i = 0; i < nc; i++)
 	{
 		for (j = 0; j < ns; j++)
 		{
-			const MapRow *c = cm[i];
-			const MapRow *s = sm[j];
-			bool		s_own = s != NULL && s->who >= 0 && s->who == cap->host_who;
-			bool		c_own = c != NULL && c->who >= 0 && c->who == cap->host_who;
-			const text *cls;
+			const MapRow *cr = cm[i];
+			const MapRow *sr = sm[j];
 			StringInfo	k = &st->scratch;
 			LinkEntry  *e;
 
-			if (!s_own && (map_row_captured(s, cap->run_key) ||
-						   (!c_own && map_row_captured(c, cap->run_key))))
-				continue;		/* another capture of the run counts it */
-
-			cls = class_rules_match(st->rules, proto ? VARDATA_ANY(proto) : NULL,
-									proto ? VARSIZE_ANY_EXHDR(proto) : 0, have_port, port,
-									server, s != NULL ? s->archdomain : NULL);
 			resetStringInfo(k);
-			key_end(k, c, client);
-			key_end(k, s, server);
+			key_end(k, cr, client);
+			key_end(k, sr, server);
 			key_rest(k, proto, have_port, port, cls);
 			e = graph_links_entry(st, k->data, k->len);
-			if (!((c && c->omitted) || (s && s->omitted)))
-				edge_stats_add_args(&e->stats->shown, fcinfo, GLA_COUNTERS);
-			if ((!c || c->counted) && (!s || s->counted))
-				edge_stats_add_args(&e->stats->counted, fcinfo, GLA_COUNTERS);
+			if (!((cr && cr->omitted) || (sr && sr->omitted)))
+				edge_stats_merge(&e->stats->shown, &row);
+			if ((!cr || cr->counted) && (!sr || sr->counted))
+				edge_stats_merge(&e->stats->counted, &row);
 		}
 	}
 	PG_RETURN_POINTER(st);
