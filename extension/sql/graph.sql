@@ -236,9 +236,9 @@ COMMENT ON TYPE graph_map_row IS
 -- No lateral subqueries here: their outer references would make the map's big query
 -- parallel restricted. Under security groups an instance is in each of its groups (counted
 -- in totals in its first only), and in "no group" while it is in none.
-CREATE FUNCTION graph_address_map(since timestamptz, until timestamptz, capture_ids bigint[],
-								  resolve_now boolean, lo timestamptz, hi timestamptz, "grouping" text,
-								  depth integer, omit_globs text[], omit_regexes text[], omit_env_regexes text[])
+CREATE FUNCTION graph_address_map(captures graph_capture[], resolve_now boolean, lo timestamptz,
+								  hi timestamptz, "grouping" text, depth integer, omit_globs text[],
+								  omit_regexes text[], omit_env_regexes text[])
 	RETURNS SETOF graph_map_row
 	LANGUAGE sql STABLE PARALLEL SAFE
 	AS $$
@@ -287,21 +287,19 @@ CREATE FUNCTION graph_address_map(since timestamptz, until timestamptz, capture_
 	                   AND k.valid && tstzrange(graph_address_map.lo, graph_address_map.hi, '[]')) g) n
 	  JOIN trafficmap.instances i ON i.instance_id = n.instance_id
 	  LEFT JOIN (SELECT w.host_who, array_agg(w.run_key) AS runs
-	               FROM trafficmap.graph_captures(graph_address_map.since, graph_address_map.until,
-	                                              graph_address_map.capture_ids, graph_address_map.resolve_now) w
+	               FROM unnest(graph_address_map.captures) w
 	              GROUP BY w.host_who) r ON r.host_who = n.instance_id
 	UNION ALL
 	-- Capturing hosts no instance owned: who they are, for counting connections once.
 	SELECT w.host_address, tstzrange(NULL, NULL), w.host_who, NULL, NULL, NULL, false, true,
 	       array_agg(w.run_key)
-	  FROM trafficmap.graph_captures(graph_address_map.since, graph_address_map.until,
-	                                 graph_address_map.capture_ids, graph_address_map.resolve_now) w
+	  FROM unnest(graph_address_map.captures) w
 	 WHERE w.host_who = host(w.host_address)
 	 GROUP BY w.host_address, w.host_who
 	$$;
 
-COMMENT ON FUNCTION graph_address_map(timestamptz, timestamptz, bigint[], boolean, timestamptz, timestamptz, text, integer, text[], text[], text[]) IS
-	'per address and time range of a window: the owning instance, its node under the grouping (one row per security group), whether omit patterns drop it, and the runs it was captured in; plus capturing hosts no instance owned';
+COMMENT ON FUNCTION graph_address_map(graph_capture[], boolean, timestamptz, timestamptz, text, integer, text[], text[], text[]) IS
+	'per address and time range of a window (its captures: graph_captures): the owning instance, its node under the grouping (one row per security group), whether omit patterns drop it, and the runs it was captured in; plus capturing hosts no instance owned';
 
 -- A set-returning SQL function, so a query that calls it per address inlines it.
 CREATE FUNCTION graph_address_node(address inet, collapse_unknown boolean)
@@ -426,6 +424,7 @@ DECLARE
 	ad record;
 	env record;
 	now_mode boolean := resolve_at = 'now';
+	captures trafficmap.graph_capture[];
 BEGIN
 	PERFORM trafficmap.graph_check("grouping", depth, NULL, 0, resolve_at);
 	ad := trafficmap.graph_patterns('omit_archdomains', omit_archdomains, true);
@@ -437,10 +436,11 @@ BEGIN
 	IF w.captures = 0 THEN
 		RETURN;
 	END IF;
+	captures := ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c);
 	RETURN QUERY
 	SELECT * FROM trafficmap.graph_links(
-		ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c),
-		ARRAY(SELECT m FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
+		captures,
+		ARRAY(SELECT m FROM trafficmap.graph_address_map(captures, now_mode,
 		                                                 CASE WHEN now_mode THEN now() ELSE w.first_started END,
 		                                                 CASE WHEN now_mode THEN now() ELSE w.last_started END,
 		                                                 "grouping", depth, ad.globs, ad.regexes, env.regexes) m),
@@ -472,6 +472,7 @@ DECLARE
 	price_time timestamptz;
 	captures trafficmap.graph_capture[];
 	map trafficmap.graph_map_row[];
+	doc json;
 	result jsonb;
 BEGIN
 	PERFORM trafficmap.graph_check("grouping", depth, hide_classes, min_bytes, resolve_at);
@@ -485,7 +486,7 @@ BEGIN
 	-- The window's captures and address map, made once for the links and the nodes.
 	captures := ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c
 	                   WHERE w.captures > 0);
-	map := ARRAY(SELECT m FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
+	map := ARRAY(SELECT m FROM trafficmap.graph_address_map(captures, now_mode,
 	                                                        CASE WHEN now_mode THEN now() ELSE w.first_started END,
 	                                                        CASE WHEN now_mode THEN now() ELSE w.last_started END,
 	                                                        "grouping", depth, ad.globs, ad.regexes, env.regexes) m
@@ -577,13 +578,16 @@ BEGIN
 		  LEFT JOIN fleet_nodes f ON f.node = n.node
 		  LEFT JOIN trafficmap.security_groups sg
 		    ON "grouping" = 'security_group' AND n.node = 'security_group:' || sg.group_id
-	), class_totals AS (
+	), class_totals AS MATERIALIZED (
 		SELECT e.class, (trafficmap.sum(e.counted)).* FROM edges e GROUP BY e.class
 	), totals AS (
-		SELECT (trafficmap.sum(e.counted)).* FROM edges e
+		SELECT sum(c.edges) AS edges, sum(c.conns) AS conns, sum(c.c2s_packets) AS c2s_packets,
+		       sum(c.s2c_packets) AS s2c_packets, sum(c.c2s_bytes) AS c2s_bytes, sum(c.s2c_bytes) AS s2c_bytes
+		  FROM class_totals c
 	)
 	-- Built as json text, one object at a time, and made jsonb once: building jsonb value by
-	-- value re-encodes every nested value at each level.
+	-- value re-encodes every nested value at each level. jsonb holds 256 MB at most: a map
+	-- larger than that (instances of a large fleet over many days) is an error that says so.
 	SELECT json_build_object(
 		'nodes', coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
 		              'id', n.id, 'label', n.label, 'kind', n.kind, 'env', n.env, 'archdomain', n.archdomain,
@@ -619,8 +623,17 @@ BEGIN
 		    'shown', (SELECT json_build_object(
 		                   'nodes', (SELECT count(*) FROM nodes), 'links', count(*),
 		                   'packets', coalesce(sum(l.c2s_packets + l.s2c_packets), 0),
-		                   'bytes', coalesce(sum(l.c2s_bytes + l.s2c_bytes), 0)) FROM links l)))::jsonb
-	  INTO result;
+		                   'bytes', coalesce(sum(l.c2s_bytes + l.s2c_bytes), 0)) FROM links l)))
+	  INTO doc;
+	BEGIN
+		result := doc::jsonb;
+	EXCEPTION WHEN program_limit_exceeded THEN
+		RAISE EXCEPTION USING ERRCODE = 'program_limit_exceeded',
+			MESSAGE = format('the map is too large for jsonb: %s links, %s of JSON',
+			                 json_array_length(doc->'links'), pg_size_pretty(octet_length(doc::text)::bigint)),
+			DETAIL = SQLERRM,
+			HINT = 'Ask for less: a coarser grouping, a shorter window, hide_classes or min_bytes; trafficmap.graph_edges() returns the links as rows.';
+	END;
 	RETURN result;
 END
 $$;
