@@ -457,8 +457,10 @@ graph_links_load_captures(LinksState *st, ArrayType *a)
 		CaptureEntry *c;
 
 		deform(rows[i], desc, v, isnull);
-		if (isnull[GC_ID] || isnull[GC_RUN_KEY] || isnull[GC_AT])
-			elog(ERROR, "graph_links_agg: a capture without id, run or time");
+		if (isnull[GC_ID] || isnull[GC_RUN_KEY])
+			elog(ERROR, "graph_links_agg: a capture without id or run");
+		if (isnull[GC_AT])
+			continue;			/* no packets, so no traffic rows */
 		c = captab_insert(st->captures, DatumGetInt64(v[GC_ID]), &found);
 		c->run_key = DatumGetInt64(v[GC_RUN_KEY]);
 		c->at = DatumGetTimestampTz(v[GC_AT]);
