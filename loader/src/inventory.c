@@ -17,7 +17,9 @@
 #include "db.h"
 #include "file.h"
 #include "fleet.h"
+#include "inventory.h"
 #include "inventory_csv.h"
+#include "inventory_ec2.h"
 #include "inventory_foreign.h"
 #include "inventory_json.h"
 #include "msg.h"
@@ -96,12 +98,14 @@ usage(FILE *out)
 {
 	fprintf(out,
 			"Usage: trafficmap inventory [OPTIONS] KIND FILE\n"
+			"       trafficmap inventory ec2 [OPTIONS]  (see 'trafficmap inventory ec2 --help')\n"
 			"\n"
 			"Read an inventory file into the trafficmap tables: the fleet and who owns which\n"
 			"address when (instances, ip_owners, security groups), names of addresses outside\n"
 			"the fleet, archdomain aliases, prices.\n"
 			"\n"
 			"Kinds:\n"
+			"  ec2           the fleet from the EC2 API itself, every region, with prices\n"
 			"  csv FILE      a fleet that is not on EC2: a header row, then one host per row;\n"
 			"                columns name,address[,archdomain,env,instance_type,hourly_price,az,\n"
 			"                region,lifecycle]; several addresses separated by ';'; every other\n"
@@ -172,8 +176,11 @@ parse_kind(const char *name, inventory_kind *kind)
 			return TM_OK;
 		}
 	}
-	errorf("inventory: no kind of file named '%s'; use csv, json, foreign, aliases, prices or group-archdomains",
-		   name);
+	if (strcmp(name, "ec2") == 0)
+		errorf("inventory: write ec2 first, before its options: 'trafficmap inventory ec2 [OPTIONS]'");
+	else
+		errorf("inventory: no kind of file named '%s'; use csv, json, foreign, aliases, prices or group-archdomains",
+			   name);
 	return TM_ERR_USAGE;
 }
 
@@ -516,22 +523,29 @@ field(const PGresult *res, int col)
 	return strtoll(PQgetvalue(res, 0, col), NULL, 10);
 }
 
-static tm_result
-apply_fleet(PGconn *conn, const inventory_options *o, const fleet *f)
+tm_result
+inventory_stage_fleet(PGconn *conn, const fleet *f)
+{
+	tm_result	r;
+
+	r = stage_instances(conn, f);
+	if (r == TM_OK)
+		r = stage_groups(conn, f);
+	return r;
+}
+
+tm_result
+inventory_apply_fleet(PGconn *conn, const char *source, const char *at, bool expire,
+					  size_t ngroups, bool dry_run)
 {
 	const char *params[3];
 	PGresult   *res = NULL;
 	tm_result	r;
 	long long	seen;
 
-	r = stage_instances(conn, f);
-	if (r == TM_OK)
-		r = stage_groups(conn, f);
-	if (r != TM_OK)
-		return r;
-	params[0] = o->kind == KIND_CSV ? "csv" : "json";
-	params[1] = o->at;
-	params[2] = o->expire ? "true" : "false";
+	params[0] = source;
+	params[1] = at;
+	params[2] = expire ? "true" : "false";
 	r = apply(conn,
 			  "SELECT instances_added, instances_changed, instances_seen, owners_opened, owners_closed, "
 			  "address_conflicts, groups_added, groups_changed, memberships_opened, memberships_closed "
@@ -543,11 +557,23 @@ apply_fleet(PGconn *conn, const inventory_options *o, const fleet *f)
 	printf("inventory %s: %lld instances (%lld added, %lld changed, %lld unchanged), "
 		   "address owners: %lld opened, %lld closed, %lld conflicts; "
 		   "%zu security groups (%lld added, %lld changed), memberships: %lld opened, %lld closed%s\n",
-		   params[0], seen, field(res, 0), field(res, 1), seen - field(res, 0) - field(res, 1),
-		   field(res, 3), field(res, 4), field(res, 5), fleet_ngroups(f), field(res, 6), field(res, 7),
-		   field(res, 8), field(res, 9), o->dry_run ? " (dry run: rolled back)" : "");
+		   source, seen, field(res, 0), field(res, 1), seen - field(res, 0) - field(res, 1),
+		   field(res, 3), field(res, 4), field(res, 5), ngroups, field(res, 6), field(res, 7),
+		   field(res, 8), field(res, 9), dry_run ? " (dry run: rolled back)" : "");
 	PQclear(res);
 	return TM_OK;
+}
+
+static tm_result
+apply_fleet(PGconn *conn, const inventory_options *o, const fleet *f)
+{
+	tm_result	r;
+
+	r = inventory_stage_fleet(conn, f);
+	if (r != TM_OK)
+		return r;
+	return inventory_apply_fleet(conn, o->kind == KIND_CSV ? "csv" : "json", o->at, o->expire,
+								 fleet_ngroups(f), o->dry_run);
 }
 
 static tm_result
@@ -779,6 +805,9 @@ cmd_inventory(int argc, char **argv)
 	inventory_options o;
 	tm_result	r;
 
+	/* The EC2 API is a source with options of its own (inventory_ec2.c). */
+	if (argc >= 2 && strcmp(argv[1], "ec2") == 0)
+		return inventory_ec2(argc - 1, argv + 1);
 	r = parse_options(argc, argv, &o);
 	if (r != TM_OK)
 		return r;

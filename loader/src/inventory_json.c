@@ -211,8 +211,7 @@ digits(const char *s, int n, int lo, int hi)
 	return v >= lo && v <= hi;
 }
 
-/* 2016-05-01T12:00:00.000Z or 2016-05-01T12:00:00+00:00: what aws-cli v1 and v2 print. */
-static bool
+bool
 iso8601_valid(const char *s)
 {
 	const char *t;

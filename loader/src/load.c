@@ -66,7 +66,7 @@ usage(FILE *out)
 			"                         together), made if it does not exist\n"
 			"      --replace          store a capture again even if the same bytes were stored\n"
 			"                         before, replacing the earlier one (it keeps its id)\n"
-			"      --dry-run          read and aggregate, print what would be stored, store nothing\n"
+			"      --dry-run          read and aggregate, say what would be stored, store nothing\n"
 			"                         (no database is needed)\n"
 			"  -q, --quiet            print only warnings and errors\n"
 			"  -v, --verbose          print more about each capture\n"
@@ -95,7 +95,7 @@ usage(FILE *out)
 			"the database failed.\n"
 			"\n"
 			"Examples:\n"
-			"  tcpdump -i any -s 128 -w - -G 60 -W 1 | trafficmap load -d traffic --host web-1 -\n"
+			"  timeout -s INT 60 tcpdump -i any -s 128 -w - | trafficmap load -d traffic --host web-1 -\n"
 			"  trafficmap load -d 'host=db.example dbname=traffic' --run 2024-05-01 /var/tmp/*.pcap.gz\n"
 			"  trafficmap load --dry-run capture.pcapng\n");
 }

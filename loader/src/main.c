@@ -24,7 +24,7 @@ static const tm_command commands[] = {
 	{"help", cmd_help, "show help for trafficmap or one of its commands"},
 	{"collect", cmd_collect, "capture on every host at once over SSH into service edges"},
 	{"load", cmd_load, "read pcap/pcapng captures into service edges in PostgreSQL"},
-	{"inventory", cmd_inventory, "read the fleet, foreign names, aliases or prices from a file"},
+	{"inventory", cmd_inventory, "read the fleet (from a file or the EC2 API), foreign names, aliases, prices"},
 	{"resolve", cmd_resolve, "name unknown addresses in traffic by reverse DNS"},
 	{"version", cmd_version, "print the version"},
 };

@@ -50,8 +50,8 @@ before=$(q "SELECT loaded_at FROM trafficmap.captures WHERE id = $id")
 load --replace "$tmp/a.pcap.gz"
 is "$?" 0 "--replace exits 0"
 like "$(cat "$tmp/err")" "loaded as capture $id:" "--replace stores the capture again under its id"
-isnt=$(q "SELECT loaded_at <> '$before' FROM trafficmap.captures WHERE id = $id")
-is "$isnt" t "--replace wrote a new captures row"
+changed=$(q "SELECT loaded_at <> '$before' FROM trafficmap.captures WHERE id = $id")
+is "$changed" t "--replace wrote a new captures row"
 capture_check "$tmp/a.pcap" "$id"
 
 # stdin, --host with an address and with a name.

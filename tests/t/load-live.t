@@ -85,9 +85,9 @@ done
 is "$(q "SELECT conns, c2s_packets, s2c_packets FROM trafficmap.traffic
 	WHERE capture_id = ${id:-0} AND proto = 'icmp' AND client = '$h1' AND server = '$h2'")" "3|3|3" \
 	"bridge: three pings are three echo requests from host 1 to host 2"
-is "$(q "SELECT conns, c2s_packets, s2c_packets FROM trafficmap.traffic
-	WHERE capture_id = ${id:-0} AND proto = 'icmpv6' AND server = '$h2v6' AND c2s_packets = 2")" "2|2|2" \
-	"bridge: IPv6 pings are an icmpv6 edge"
+is "$(q "SELECT conns, c2s_packets >= 2, s2c_packets >= 2 FROM trafficmap.traffic
+	WHERE capture_id = ${id:-0} AND proto = 'icmpv6' AND server = '$h2v6' AND client = '$(netns_addr6 1)'")" "2|t|t" \
+	"bridge: two IPv6 pings are an icmpv6 edge with two echo requests (neighbour discovery may add packets)"
 is "$(q "SELECT skipped_not_ip > 0 FROM trafficmap.captures WHERE id = ${id:-0}")" t \
 	"bridge: ARP frames are skipped as not IP"
 
