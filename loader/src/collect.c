@@ -794,6 +794,7 @@ cmd_collect(int argc, char **argv)
 	run.cfg.grace = o.connect_timeout;
 	run.cfg.capture_command = buf_str(&command);
 	run.cfg.sudo_password = password;
+	run.cfg.sudo = o.sudo;
 	r = make_slots(&run, &hosts, o.user);
 	if (r == TM_OK)
 		r = begin_run(&run);

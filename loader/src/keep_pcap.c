@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,8 @@ keep_pcap_open(const char *dir, long long run_id, const char *host, keep_pcap **
 {
 	keep_pcap  *k;
 	char		path[4096];
+	bool		deflating = false;
+	tm_result	r = TM_OK;
 
 	*out = NULL;
 	k = calloc(1, sizeof(*k));
@@ -69,24 +72,30 @@ keep_pcap_open(const char *dir, long long run_id, const char *host, keep_pcap **
 	k->fd = -1;
 	file_name(path, sizeof(path), dir, run_id, host);
 	k->path = strdup(path);
-	if (k->path == NULL || deflateInit2(&k->z, KEEP_LEVEL, Z_DEFLATED, 15 + 16, KEEP_MEMLEVEL,
-										Z_DEFAULT_STRATEGY) != Z_OK)
+	deflating = k->path != NULL &&
+		deflateInit2(&k->z, KEEP_LEVEL, Z_DEFLATED, 15 + 16, KEEP_MEMLEVEL, Z_DEFAULT_STRATEGY) == Z_OK;
+	if (!deflating)
 	{
-		free(k->path);
-		free(k);
-		return TM_ERR_NOMEM;
+		r = TM_ERR_NOMEM;
+		goto out;
 	}
 	k->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (k->fd < 0)
 	{
 		errorf("--keep-pcap: cannot make %s: %s", path, msg_errno(errno));
-		deflateEnd(&k->z);
+		r = TM_ERR_IO;
+	}
+out:
+	if (r != TM_OK)
+	{
+		if (deflating)
+			deflateEnd(&k->z);
 		free(k->path);
 		free(k);
-		return TM_ERR_IO;
 	}
-	*out = k;
-	return TM_OK;
+	else
+		*out = k;
+	return r;
 }
 
 static tm_result

@@ -695,8 +695,11 @@ classify_capture(ssh_session *s, int exit_status, const char *exit_signal)
 			s->status = HOST_SUDO_FAILED;
 			if (stderr_says(s, "password"))
 				add_detail(s, "sudo wants a password for tcpdump: set TRAFFICMAP_SUDO_PASSWORD, run on a terminal, or grant tcpdump without a password (see README)");
-			else
+			else if (s->cfg->sudo)
 				add_detail(s, "the capture did not start (exit status %d%s%s); the host must allow this user to run tcpdump with sudo",
+						   exit_status, exit_signal ? ", signal " : "", exit_signal ? exit_signal : "");
+			else
+				add_detail(s, "the capture did not start (exit status %d%s%s); without sudo, tcpdump needs CAP_NET_RAW and CAP_NET_ADMIN (setcap, see README)",
 						   exit_status, exit_signal ? ", signal " : "", exit_signal ? exit_signal : "");
 		}
 		return;

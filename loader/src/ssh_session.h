@@ -59,6 +59,7 @@ typedef struct
 	double		grace;			/* seconds past the capture before giving up on a host */
 	const char *capture_command;	/* the remote command line (capture_command.h) */
 	const char *sudo_password;	/* written to the capture's stdin, or NULL */
+	bool		sudo;			/* the capture runs through sudo (not --no-sudo) */
 } ssh_config;
 
 typedef struct

@@ -7,10 +7,11 @@
 #                                 nopasswd     tcpdump without a password
 #                                 password:PW  tcpdump after the password PW
 #                                 other        sudo without a password, for /bin/true only
-#   sshd_start I [no-tcpdump]   start sshd on host I (port 22 of its address) and wait until
-#                               it listens; no-tcpdump hides tcpdump from that host, as if it
-#                               were not installed
-#   sshd_launch I [no-tcpdump]  the same without waiting; then sshd_wait I... (many hosts)
+#   sshd_start I [FLAG]         start sshd on host I (port 22 of its address) and wait until
+#                               it listens. FLAG no-tcpdump hides tcpdump from that host, as if
+#                               it were not installed; tcpdump-cap puts in its place a copy with
+#                               the capture capabilities (setcap), for users without sudo
+#   sshd_launch I [FLAG]        the same without waiting; then sshd_wait I... (many hosts)
 #   sshd_known_hosts FILE I...  known_hosts lines for these hosts (from their key files)
 #   sshd_rekey I                a new host key for host I and a restarted sshd (a host
 #                               reinstalled, or an impostor)
@@ -51,6 +52,9 @@ sshd_setup() {
 	# What hides tcpdump on a no-tcpdump host: a file that cannot be executed.
 	: >"$SSHD_DIR/etc/no-tcpdump"
 	chmod 0644 "$SSHD_DIR/etc/no-tcpdump"
+	# What a tcpdump-cap host runs: tcpdump with the capabilities to capture, as README says.
+	cp /usr/bin/tcpdump "$SSHD_DIR/etc/tcpdump-cap"
+	setcap cap_net_raw,cap_net_admin=eip "$SSHD_DIR/etc/tcpdump-cap" || bail "setcap failed"
 }
 
 # The files are appended to, never replaced: running hosts see them through bind mounts.
@@ -113,9 +117,11 @@ sshd_launch() {
 		done
 		echo 'mount -t tmpfs -o mode=0755 tmpfs /run'
 		echo 'mkdir -m 0755 /run/sshd'
-		if [ "$flags" = no-tcpdump ]; then
-			echo "mount --bind '$SSHD_DIR/etc/no-tcpdump' /usr/bin/tcpdump"
-		fi
+		case "$flags" in
+		no-tcpdump | tcpdump-cap) echo "mount --bind '$SSHD_DIR/etc/$flags' /usr/bin/tcpdump" ;;
+		"") ;;
+		*) bail "sshd_launch: unknown flag '$flags'" ;;
+		esac
 		echo "exec /usr/sbin/sshd -D -e -f '$dir/sshd_config'"
 	} >"$dir/boot.sh"
 	SSHD_PIDS[$i]=$(netns_spawn "$i" unshare --mount --propagation private sh "$dir/boot.sh")

@@ -9,7 +9,7 @@
 . "$TM_TESTS/lib/netns.sh"
 . "$TM_TESTS/lib/sshd.sh"
 . "$TM_TESTS/lib/collect.sh"
-need ip sshd ssh-keygen tcpdump sudo openssl nc ping psql
+need ip sshd ssh-keygen tcpdump sudo openssl nc ping psql setcap
 [ "$(id -u)" -eq 0 ] || bail "network namespaces and sshd need root"
 [ -x "$TM_LOADER" ] || bail "no loader at $TM_LOADER (run make check)"
 netns_reap
@@ -19,7 +19,7 @@ tmp=$(tm_tempdir)
 tm_pg
 collect_q "CREATE EXTENSION trafficmap CASCADE" || bail "CREATE EXTENSION failed"
 
-netns_setup 10 || bail "netns_setup failed"
+netns_setup 11 || bail "netns_setup failed"
 sshd_setup
 sshd_user tmcap nopasswd
 sshd_user tmnotcp other
@@ -30,8 +30,9 @@ for i in 2 3 5 6 7 8 9; do
 	sshd_start "$i"
 done
 sshd_start 4 no-tcpdump
+sshd_start 11 tcpdump-cap
 known=$tmp/known_hosts
-sshd_known_hosts "$known" 2 3 4 5 6 8 9
+sshd_known_hosts "$known" 2 3 4 5 6 8 9 11
 sshd_rekey 5
 netns_spawn 10 nc -l "$(a 10)" 2222 >/dev/null
 down=$(netns_addr 99)
@@ -154,6 +155,18 @@ like "$(cat "$tmp/tty.out")" "sudo password on the hosts" "the prompt is shown"
 like "$(tr '\r' '\n' <"$tmp/tty.out")" "collect: 1 hosts: .* capturing" "a progress line shows hosts capturing"
 grep -qF -- "$PW2" "$tmp/tty.out" && echoed=1 || echoed=0
 is "$echoed" 0 "the typed password is not echoed"
+
+# --no-sudo: a host whose tcpdump has the capture capabilities is collected without sudo; on
+# one where it has not, the capture does not start and the detail says what to grant.
+printf 'tmcap@%s\ntmcap@%s\n' "$(a 11)" "$(a 2)" >"$tmp/hosts6"
+netns_exec 1 "$TM_LOADER" collect --hosts "$tmp/hosts6" --known-hosts "$known" --identity "$SSHD_KEY" \
+	--no-sudo --seconds 1 --connect-timeout 2 </dev/null >/dev/null 2>"$tmp/collect6.err"
+is $? 1 "collect --no-sudo exits 1 when one host cannot capture without sudo"
+run6=$(collect_q "SELECT max(id) FROM trafficmap.collect_runs")
+is "$(collect_status "$run6" "$(a 11)") $(collect_status "$run6" "$(a 2)")" "ok sudo-failed" \
+	"--no-sudo: the host with tcpdump's capabilities is ok, the other cannot capture"
+like "$(collect_q "SELECT detail FROM trafficmap.collect_hosts WHERE run_id = $run6 AND host = '$(a 2)'")" \
+	"CAP_NET_RAW.*permission" "the detail says to grant the capabilities, and keeps tcpdump's complaint"
 
 # Usage errors name what is wrong and collect nothing.
 runs=$(collect_q "SELECT count(*) FROM trafficmap.collect_runs")
