@@ -236,9 +236,9 @@ COMMENT ON TYPE graph_map_row IS
 -- No lateral subqueries here: their outer references would make the map's big query
 -- parallel restricted. Under security groups an instance is in each of its groups (counted
 -- in totals in its first only), and in "no group" while it is in none.
-CREATE FUNCTION graph_address_map(captures graph_capture[], resolve_now boolean, lo timestamptz,
-								  hi timestamptz, "grouping" text, depth integer, omit_globs text[],
-								  omit_regexes text[], omit_env_regexes text[])
+CREATE FUNCTION graph_address_map(since timestamptz, until timestamptz, capture_ids bigint[],
+								  resolve_now boolean, lo timestamptz, hi timestamptz, "grouping" text,
+								  depth integer, omit_globs text[], omit_regexes text[], omit_env_regexes text[])
 	RETURNS SETOF graph_map_row
 	LANGUAGE sql STABLE PARALLEL SAFE
 	AS $$
@@ -287,19 +287,21 @@ CREATE FUNCTION graph_address_map(captures graph_capture[], resolve_now boolean,
 	                   AND k.valid && tstzrange(graph_address_map.lo, graph_address_map.hi, '[]')) g) n
 	  JOIN trafficmap.instances i ON i.instance_id = n.instance_id
 	  LEFT JOIN (SELECT w.host_who, array_agg(w.run_key) AS runs
-	               FROM unnest(graph_address_map.captures) w
+	               FROM trafficmap.graph_captures(graph_address_map.since, graph_address_map.until,
+	                                              graph_address_map.capture_ids, graph_address_map.resolve_now) w
 	              GROUP BY w.host_who) r ON r.host_who = n.instance_id
 	UNION ALL
 	-- Capturing hosts no instance owned: who they are, for counting connections once.
 	SELECT w.host_address, tstzrange(NULL, NULL), w.host_who, NULL, NULL, NULL, false, true,
 	       array_agg(w.run_key)
-	  FROM unnest(graph_address_map.captures) w
+	  FROM trafficmap.graph_captures(graph_address_map.since, graph_address_map.until,
+	                                 graph_address_map.capture_ids, graph_address_map.resolve_now) w
 	 WHERE w.host_who = host(w.host_address)
 	 GROUP BY w.host_address, w.host_who
 	$$;
 
-COMMENT ON FUNCTION graph_address_map(graph_capture[], boolean, timestamptz, timestamptz, text, integer, text[], text[], text[]) IS
-	'per address and time range of a window (its captures: graph_captures): the owning instance, its node under the grouping (one row per security group), whether omit patterns drop it, and the runs it was captured in; plus capturing hosts no instance owned';
+COMMENT ON FUNCTION graph_address_map(timestamptz, timestamptz, bigint[], boolean, timestamptz, timestamptz, text, integer, text[], text[], text[]) IS
+	'per address and time range of a window: the owning instance, its node under the grouping (one row per security group), whether omit patterns drop it, and the runs it was captured in; plus capturing hosts no instance owned';
 
 -- A set-returning SQL function, so a query that calls it per address inlines it.
 CREATE FUNCTION graph_address_node(address inet, collapse_unknown boolean)
@@ -341,7 +343,8 @@ CREATE TYPE graph_edge AS (
 COMMENT ON TYPE graph_edge IS
 	'a link of the map: source (client) and target (server) node, protocol, server port, class; shown: its traffic without what omit patterns drop (NULL: none); counted: its traffic as totals count it (each connection once, also under security groups)';
 
-CREATE FUNCTION graph_links_transfn(internal, graph_capture[], graph_map_row[], boolean, bigint, text, inet, inet, integer,
+CREATE FUNCTION graph_links_transfn(internal, graph_map_row[], timestamptz, timestamptz, bigint[], boolean,
+									boolean, bigint, text, inet, inet, integer,
 									bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz,
 									bigint, bigint, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
@@ -354,7 +357,8 @@ CREATE FUNCTION graph_links_deserialfn(bytea, internal) RETURNS internal
 CREATE FUNCTION graph_links_finalfn(internal) RETURNS graph_edge[]
 	AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
 
-CREATE AGGREGATE graph_links_agg(captures graph_capture[], map graph_map_row[], collapse_unknown boolean,
+CREATE AGGREGATE graph_links_agg(map graph_map_row[], since timestamptz, until timestamptz,
+								 capture_ids bigint[], resolve_now boolean, collapse_unknown boolean,
 								 capture_id bigint, proto text, client inet,
 								 server inet, server_port integer, conns bigint, c2s_packets bigint,
 								 c2s_bytes bigint, s2c_packets bigint, s2c_bytes bigint,
@@ -367,17 +371,18 @@ CREATE AGGREGATE graph_links_agg(captures graph_capture[], map graph_map_row[], 
 	PARALLEL = SAFE
 );
 
-COMMENT ON AGGREGATE graph_links_agg(graph_capture[], graph_map_row[], boolean, bigint, text, inet, inet, integer, bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz, bigint, bigint, bigint) IS
-	'traffic rows into the map''s links (graph_edge[], to unnest): their ends resolved with the window''s captures and address map (graph_captures, graph_address_map: constant arguments, loaded once per process), each connection counted once per run, rows summed per link; a partial aggregate in every parallel worker';
+COMMENT ON AGGREGATE graph_links_agg(graph_map_row[], timestamptz, timestamptz, bigint[], boolean, boolean, bigint, text, inet, inet, integer, bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz, bigint, bigint, bigint) IS
+	'traffic rows into the map''s links (graph_edge[], to unnest): their ends resolved with the window''s address map (graph_address_map, a constant argument) and captures (graph_captures of since, until, capture_ids, resolve_now), both loaded once per process; each connection counted once per run, rows summed per link; a partial aggregate in every parallel worker';
 
 -- Traffic rows are stored in the order they are loaded, capture by capture: a BRIN index
 -- finds a window's rows in a table of many days (a parallel bitmap heap scan).
 CREATE INDEX traffic_capture_id_brin ON traffic USING brin (capture_id) WITH (pages_per_range = 32);
 
--- The links of a window whose captures and address map are made: graph_links_agg over the
--- window's traffic rows (a parallel bitmap heap scan of the BRIN index on capture_id).
-CREATE FUNCTION graph_links(captures graph_capture[], map graph_map_row[], collapse_unknown boolean,
-							capture_ids bigint[] DEFAULT NULL)
+-- The links of a window whose address map is made: graph_links_agg over the window's traffic
+-- rows (a parallel bitmap heap scan of the BRIN index on capture_id, from first_id to last_id).
+CREATE FUNCTION graph_links(map graph_map_row[], since timestamptz, until timestamptz,
+							capture_ids bigint[], resolve_now boolean, collapse_unknown boolean,
+							first_id bigint, last_id bigint)
 	RETURNS SETOF graph_edge
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET jit = off
@@ -385,29 +390,25 @@ CREATE FUNCTION graph_links(captures graph_capture[], map graph_map_row[], colla
 	-- cost that disabling adds would blur the planner's choice of a parallel plan.
 	SET enable_nestloop = on
 	AS $$
-DECLARE
-	first_id bigint;
-	last_id bigint;
 BEGIN
-	SELECT min(c.id), max(c.id) INTO first_id, last_id FROM unnest(captures) c;
 	IF first_id IS NULL THEN
 		RETURN;
 	END IF;
 	RETURN QUERY EXECUTE $q$
 	SELECT l.*
-	  FROM (SELECT trafficmap.graph_links_agg($1, $2, $3, t.capture_id, t.proto, t.client, t.server,
-	                                          t.server_port, t.conns, t.c2s_packets, t.c2s_bytes,
+	  FROM (SELECT trafficmap.graph_links_agg($1, $2, $3, $4, $5, $6, t.capture_id, t.proto, t.client,
+	                                          t.server, t.server_port, t.conns, t.c2s_packets, t.c2s_bytes,
 	                                          t.s2c_packets, t.s2c_bytes, t.first_seen, t.last_seen,
 	                                          t.syns, t.fins, t.rsts) AS links
 	          FROM trafficmap.traffic t
-	         WHERE t.capture_id BETWEEN $4 AND $5 AND ($6 IS NULL OR t.capture_id = ANY($6))) s
+	         WHERE t.capture_id BETWEEN $7 AND $8 AND ($4 IS NULL OR t.capture_id = ANY($4))) s
 	 CROSS JOIN LATERAL unnest(s.links) l
-	$q$ USING captures, map, collapse_unknown, first_id, last_id, capture_ids;
+	$q$ USING map, since, until, capture_ids, resolve_now, collapse_unknown, first_id, last_id;
 END
 $$;
 
-COMMENT ON FUNCTION graph_links(graph_capture[], graph_map_row[], boolean, bigint[]) IS
-	'the links of a window from its captures (graph_captures) and address map (graph_address_map): graph_links_agg over their traffic rows, in parallel workers';
+COMMENT ON FUNCTION graph_links(graph_map_row[], timestamptz, timestamptz, bigint[], boolean, boolean, bigint, bigint) IS
+	'the links of a window (since, until or capture_ids; captures first_id to last_id) from its address map (graph_address_map): graph_links_agg over the traffic rows, in parallel workers';
 
 -- The map's links, from graph_json's parameters.
 CREATE FUNCTION graph_edges(since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
@@ -424,7 +425,6 @@ DECLARE
 	ad record;
 	env record;
 	now_mode boolean := resolve_at = 'now';
-	captures trafficmap.graph_capture[];
 BEGIN
 	PERFORM trafficmap.graph_check("grouping", depth, NULL, 0, resolve_at);
 	ad := trafficmap.graph_patterns('omit_archdomains', omit_archdomains, true);
@@ -436,15 +436,13 @@ BEGIN
 	IF w.captures = 0 THEN
 		RETURN;
 	END IF;
-	captures := ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c);
 	RETURN QUERY
 	SELECT * FROM trafficmap.graph_links(
-		captures,
-		ARRAY(SELECT m FROM trafficmap.graph_address_map(captures, now_mode,
+		ARRAY(SELECT m FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
 		                                                 CASE WHEN now_mode THEN now() ELSE w.first_started END,
 		                                                 CASE WHEN now_mode THEN now() ELSE w.last_started END,
 		                                                 "grouping", depth, ad.globs, ad.regexes, env.regexes) m),
-		collapse_unknown, w.capture_ids);
+		w.since, w.until, w.capture_ids, now_mode, collapse_unknown, w.first_id, w.last_id);
 END
 $$;
 
@@ -470,7 +468,6 @@ DECLARE
 	env record;
 	now_mode boolean := resolve_at = 'now';
 	price_time timestamptz;
-	captures trafficmap.graph_capture[];
 	map trafficmap.graph_map_row[];
 	doc json;
 	result jsonb;
@@ -483,24 +480,23 @@ BEGIN
 	END IF;
 	w := trafficmap.graph_window(since, until, capture_ids);
 	price_time := CASE WHEN now_mode THEN now() ELSE w.last_started END;
-	-- The window's captures and address map, made once for the links and the nodes.
-	captures := ARRAY(SELECT c FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode) c
-	                   WHERE w.captures > 0);
-	map := ARRAY(SELECT m FROM trafficmap.graph_address_map(captures, now_mode,
+	-- The window's address map, made once for the links and the nodes.
+	map := ARRAY(SELECT m FROM trafficmap.graph_address_map(w.since, w.until, w.capture_ids, now_mode,
 	                                                        CASE WHEN now_mode THEN now() ELSE w.first_started END,
 	                                                        CASE WHEN now_mode THEN now() ELSE w.last_started END,
 	                                                        "grouping", depth, ad.globs, ad.regexes, env.regexes) m
 	              WHERE w.captures > 0);
 
 	WITH edges AS MATERIALIZED (
-		SELECT * FROM trafficmap.graph_links(captures, map, collapse_unknown, w.capture_ids)
+		SELECT * FROM trafficmap.graph_links(map, w.since, w.until, w.capture_ids, now_mode, collapse_unknown,
+		                                     w.first_id, w.last_id)
 	), links AS MATERIALIZED (
 		SELECT e.source, e.target, e.proto, e.server_port, e.class, (e.shown).*
 		  FROM edges e
 		 WHERE e.shown IS NOT NULL AND e.class <> ALL(coalesce(hide_classes, '{}'))
 		   AND (e.shown).c2s_bytes + (e.shown).s2c_bytes >= min_bytes
 	), caps AS MATERIALIZED (
-		SELECT * FROM unnest(captures)
+		SELECT * FROM trafficmap.graph_captures(w.since, w.until, w.capture_ids, now_mode)
 	), amap AS MATERIALIZED (
 		SELECT * FROM unnest(map)
 	), node_ids AS (

@@ -1,22 +1,23 @@
 /*-------------------------------------------------------------------------
  *
  * graph_links.c
- *	  graph_links_agg(captures graph_capture[], map graph_map_row[],
- *					  collapse_unknown, capture_id, proto, client, server,
- *					  server_port, conns, c2s_packets, c2s_bytes, s2c_packets,
- *					  s2c_bytes, first_seen, last_seen, syns, fins, rsts)
+ *	  graph_links_agg(map graph_map_row[], since, until, capture_ids,
+ *					  resolve_now, collapse_unknown, capture_id, proto, client,
+ *					  server, server_port, conns, c2s_packets, c2s_bytes,
+ *					  s2c_packets, s2c_bytes, first_seen, last_seen, syns, fins,
+ *					  rsts)
  *		returns graph_edge[]
  *
  * The map's links from a window's traffic rows: each row's ends resolved
  * to nodes, each connection counted once per run, the rows summed per link.
  *
- * What the resolution is, is SQL: graph_captures() (the window's captures,
- * their runs and capturing hosts) and graph_address_map() (per address and
+ * What the resolution is, is SQL: graph_address_map() (per address and
  * time range: who owned it and its node under the grouping), computed once
- * and handed over as arrays (constants of the query, so every parallel
- * worker gets them). On its first row this aggregate loads them into hash
- * tables and then joins every traffic row to them in C; the traffic rows
- * come from a plain scan. As a plain aggregate it always runs as a partial aggregate in each
+ * and handed over as an array (a constant of the query, so every parallel
+ * worker gets it), and graph_captures() (the window's captures, their runs
+ * and capturing hosts), read by each process. On its first row this
+ * aggregate loads them into hash tables and then joins every traffic row to
+ * them in C; the traffic rows come from a plain scan. As a plain aggregate it always runs as a partial aggregate in each
  * parallel worker, so only the workers' links go through the Gather: the
  * planner cannot misjudge how few links a day of rows makes, nor the joins
  * of a million rows to a map of a few thousand addresses.
@@ -68,8 +69,11 @@ PG_FUNCTION_INFO_V1(graph_links_finalfn);
 /* Arguments of the transition function after the state. */
 enum
 {
-	GLA_CAPTURES = 1,
-	GLA_MAP,
+	GLA_MAP = 1,
+	GLA_SINCE,
+	GLA_UNTIL,
+	GLA_CAPTURE_IDS,
+	GLA_RESOLVE_NOW,
 	GLA_COLLAPSE,
 	GLA_CAPTURE_ID,
 	GLA_PROTO,
@@ -376,18 +380,7 @@ graph_links_copy(LinksState *st, Datum d, bool isnull)
 	return copy;
 }
 
-/* The attributes of graph_capture and graph_map_row, as graph.sql declares them. */
-enum
-{
-	GC_ID,
-	GC_RUN_KEY,
-	GC_AT,
-	GC_STARTED,
-	GC_HOST_ADDRESS,
-	GC_HOST_WHO,
-	GC_NATTS
-};
-
+/* The attributes of graph_map_row, as graph.sql declares it. */
 enum
 {
 	GM_ADDRESS,
@@ -439,37 +432,62 @@ deform(HeapTupleHeader row, TupleDesc desc, Datum *values, bool *nulls)
 	heap_deform_tuple(&tuple, desc, values, nulls);
 }
 
-/* The window's captures, from graph_capture[]. */
+/* The window's captures: graph_captures(since, until, capture_ids, resolve_now). */
+static const char *const captures_query =
+	"SELECT c.id, c.run_key, c.at, c.host_address, c.host_who"
+	"  FROM trafficmap.graph_captures($1, $2, $3, $4) c";
+
+/*
+ * The window's captures, read with SPI in every process: there may be many
+ * (a month of a large fleet), and a large array argument would cost more to
+ * hand to each parallel worker than the query does.
+ */
 static void
-graph_links_load_captures(LinksState *st, ArrayType *a)
+graph_links_load_captures(LinksState *st, FunctionCallInfo fcinfo)
 {
-	TupleDesc	desc;
-	int			n;
-	HeapTupleHeader *rows = composite_elems(a, GC_NATTS, &desc, &n);
-	int			i;
+	Oid			types[4] = {TIMESTAMPTZOID, TIMESTAMPTZOID, INT8ARRAYOID, BOOLOID};
+	Datum		values[4];
+	char		nulls[4];
+	int			argno[4] = {GLA_SINCE, GLA_UNTIL, GLA_CAPTURE_IDS, GLA_RESOLVE_NOW};
+	uint64		i;
+	int			ret;
+	int			k;
 
-	st->captures = captab_create(st->cxt, Max(n, 16), NULL);
-	for (i = 0; i < n; i++)
+	for (k = 0; k < 4; k++)
 	{
-		Datum		v[GC_NATTS];
-		bool		isnull[GC_NATTS];
+		nulls[k] = PG_ARGISNULL(argno[k]) ? 'n' : ' ';
+		values[k] = PG_ARGISNULL(argno[k]) ? (Datum) 0 : PG_GETARG_DATUM(argno[k]);
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "graph_links_agg: SPI_connect failed");
+	ret = SPI_execute_with_args(captures_query, 4, types, values, nulls, true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "graph_links_agg: reading the window's captures failed: %s", SPI_result_code_string(ret));
+	st->captures = captab_create(st->cxt, Max(SPI_processed, 16), NULL);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
 		bool		found;
+		Datum		id = SPI_getbinval(tup, desc, 1, &isnull);
+		Datum		at = SPI_getbinval(tup, desc, 3, &isnull);
 		CaptureEntry *c;
+		Datum		d;
 
-		deform(rows[i], desc, v, isnull);
-		if (isnull[GC_ID] || isnull[GC_RUN_KEY])
-			elog(ERROR, "graph_links_agg: a capture without id or run");
-		if (isnull[GC_AT])
+		if (isnull)
 			continue;			/* no packets, so no traffic rows */
-		c = captab_insert(st->captures, DatumGetInt64(v[GC_ID]), &found);
-		c->run_key = DatumGetInt64(v[GC_RUN_KEY]);
-		c->at = DatumGetTimestampTz(v[GC_AT]);
-		c->host = graph_links_copy(st, v[GC_HOST_ADDRESS], isnull[GC_HOST_ADDRESS]);
-		c->host_who = isnull[GC_HOST_WHO] ? -1 : graph_links_who(st, DatumGetTextPP(v[GC_HOST_WHO]));
+		c = captab_insert(st->captures, DatumGetInt64(id), &found);
+		c->run_key = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		c->at = DatumGetTimestampTz(at);
+		d = SPI_getbinval(tup, desc, 4, &isnull);
+		c->host = graph_links_copy(st, d, isnull);
+		d = SPI_getbinval(tup, desc, 5, &isnull);
+		c->host_who = isnull ? -1 : graph_links_who(st, DatumGetTextPP(d));
 		c->nhost = -1;
 		c->host_rows = NULL;
 	}
-	ReleaseTupleDesc(desc);
+	SPI_finish();
 }
 
 /* Map rows in address order, so each address's rows are one run. */
@@ -574,18 +592,18 @@ graph_links_load_map(LinksState *st, ArrayType *a)
 	ReleaseTupleDesc(desc);
 }
 
-/* The window's captures and address map (the first arguments), and the class rules. */
+/* The window's address map (the first argument), its captures and the class rules. */
 static void
 graph_links_load(LinksState *st, FunctionCallInfo fcinfo)
 {
-	if (PG_ARGISNULL(GLA_CAPTURES) || PG_ARGISNULL(GLA_MAP) || PG_ARGISNULL(GLA_COLLAPSE))
+	if (PG_ARGISNULL(GLA_MAP) || PG_ARGISNULL(GLA_RESOLVE_NOW) || PG_ARGISNULL(GLA_COLLAPSE))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("graph_links_agg needs the captures, the address map and collapse_unknown"),
-				 errhint("Call trafficmap.graph_edges or graph_json, which build them.")));
+				 errmsg("graph_links_agg needs the address map, resolve_now and collapse_unknown"),
+				 errhint("Call trafficmap.graph_edges or graph_json, which make them.")));
 	st->whos = whotab_create(st->cxt, 1024, NULL);
 	st->collapse_unknown = PG_GETARG_BOOL(GLA_COLLAPSE) ? 1 : 0;
-	graph_links_load_captures(st, PG_GETARG_ARRAYTYPE_P(GLA_CAPTURES));
+	graph_links_load_captures(st, fcinfo);
 	graph_links_load_map(st, PG_GETARG_ARRAYTYPE_P(GLA_MAP));
 	st->rules = class_rules_load(st->cxt);
 	st->loaded = true;
