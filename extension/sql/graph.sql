@@ -6,17 +6,20 @@
 --   1. The window's captures (graph_captures): [since, until) on captures.started, or the
 --      captures named by capture_ids; a capture without a run is its own run; each capture's
 --      host is the instance that owned its capturing_host when it started (or that address).
---   2. Addresses to nodes (graph_address_map): ip_owners rows of the window joined to their
---      instances give, per address and time range, the owning instance and its node under
---      the grouping. The traffic rows join this map on the address and the capture's start
---      (a hash join on distinct addresses, never a lookup per row); loopback is the capturing
---      host. Addresses no instance owned become nodes afterwards, once per distinct address
---      (graph_address_node): the metadata service, a foreign name, or unknown.
---   3. One count per connection (graph_edges): of a connection seen by several captures of a
---      run, the server's own capture counts it when the run has one, else the client's; a
---      capture of neither end counts it only when neither end was captured in the run.
---   4. Classes (traffic_class), then edge_stats_agg sums the rows of each link, in parallel.
---   5. graph_json names the nodes, adds members, cost and host stats, filters and builds JSON.
+--   2. The address map (graph_address_map): ip_owners rows of the window joined to their
+--      instances give, per address and time range, the owning instance, its node under the
+--      grouping and the runs it was captured in. It is made once per call, a few thousand
+--      rows; every traffic row's ends are looked up in it as of the capture's start, never
+--      one lookup query per row. Loopback is the capturing host.
+--   3. The links (graph_links, graph_links_agg in C): each traffic row's ends resolved in the
+--      map; one count per connection (of a connection seen by several captures of a run, the
+--      server's own capture counts it when the run has one, else the client's; a capture of
+--      neither end counts it only when neither end was captured in the run); its class
+--      (traffic_classes); the rows summed per link in parallel workers. Addresses no instance
+--      owned are named once per distinct address (graph_address_node): the metadata service,
+--      a foreign name, or unknown.
+--   4. graph_json keeps the links shown, adds the nodes' members, cost and host stats, and
+--      builds the JSON.
 
 -- Parameters ---------------------------------------------------------------------------------
 
@@ -539,7 +542,7 @@ BEGIN
 		       json_agg(mb.instance_id ORDER BY mb.instance_id) AS members,
 		       round(sum(CASE WHEN "grouping" = 'security_group' THEN pr.price / g.n ELSE pr.price END), 6) AS hourly_cost,
 		       trafficmap.lca_agg(i.archdomain)::text AS archdomain,
-		       CASE WHEN count(DISTINCT coalesce(i.env, '')) = 1 THEN min(i.env) END AS env,
+		       CASE WHEN min(coalesce(i.env, '')) = max(coalesce(i.env, '')) THEN min(i.env) END AS env,
 		       min(i.name) AS name, min(i.instance_type) AS instance_type, min(i.lifecycle) AS lifecycle,
 		       min(i.az) AS az, min(i.region) AS region,
 		       CASE WHEN count(st.instance_id) > 0 THEN json_build_object(
