@@ -96,11 +96,16 @@ enum
 	GE_NATTS
 };
 
-/* How an end of a link is encoded in a key: a node, or an address to name. */
+/*
+ * How an end of a link is encoded in a key: a node of the address map by its
+ * number (every process numbers them alike: the map is one argument, loaded
+ * in one order), a node by its name (after naming), or an address to name.
+ */
+#define END_NODE_ID 'i'
 #define END_NODE 'n'
 #define END_ADDRESS 'a'
 
-#define GRAPH_LINKS_SERIAL_VERSION 1
+#define GRAPH_LINKS_SERIAL_VERSION 2
 
 /* Arena chunks keys are copied into: one allocation for many keys. */
 #define GL_ARENA_CHUNK 65536
@@ -190,7 +195,7 @@ typedef struct MapRow
 	TimestampTz lo;
 	TimestampTz hi;
 	int32		who;			/* -1: nobody */
-	text	   *node;			/* NULL: not a node of the fleet */
+	int32		node;			/* its number in LinksState.node_names; -1: not a node of the fleet */
 	ArchDomain *archdomain;
 	bool		omitted;
 	bool		counted;
@@ -260,6 +265,9 @@ typedef struct LinksState
 	whotab_hash *whos;
 	int32		nwhos;
 	ClassRules *rules;
+	whotab_hash *node_ids;		/* node name -> number */
+	text	  **node_names;		/* number -> node name */
+	int32		nnodes;
 	int			collapse_unknown;	/* the scope's, -1 until known */
 	CaptureEntry *last;			/* the capture of the previous row */
 } LinksState;
@@ -353,6 +361,36 @@ graph_links_who(LinksState *st, const text *t)
 	{
 		e->key.data = graph_links_keep(st, key.data, key.len);
 		e->id = st->nwhos++;
+	}
+	return e->id;
+}
+
+/* The number of a node name of the address map, given on first sight. */
+static int32
+graph_links_node(LinksState *st, const text *t)
+{
+	ByteKey		key;
+	bool		found;
+	WhoEntry   *e;
+
+	if (st->node_ids == NULL)
+		st->node_ids = whotab_create(st->cxt, 1024, NULL);
+	key.data = VARDATA_ANY(t);
+	key.len = VARSIZE_ANY_EXHDR(t);
+	e = whotab_insert(st->node_ids, key, &found);
+	if (!found)
+	{
+		text	   *copy = (text *) graph_links_alloc(st, VARHDRSZ + key.len);
+
+		SET_VARSIZE(copy, VARHDRSZ + key.len);
+		memcpy(VARDATA(copy), key.data, key.len);
+		e->key.data = VARDATA(copy);
+		if (st->nnodes % 1024 == 0)
+			st->node_names = st->node_names == NULL
+				? MemoryContextAlloc(st->cxt, sizeof(text *) * 1024)
+				: repalloc(st->node_names, sizeof(text *) * (st->nnodes + 1024));
+		st->node_names[st->nnodes] = copy;
+		e->id = st->nnodes++;
 	}
 	return e->id;
 }
@@ -524,7 +562,7 @@ graph_links_map_row(LinksState *st, MapRow *r, const Datum *v, const bool *isnul
 	r->hi = r->has_hi ? DatumGetTimestampTz(hi.val) : 0;
 	r->hi_inc = hi.inclusive;
 	r->who = isnull[GM_WHO] ? -1 : graph_links_who(st, DatumGetTextPP(v[GM_WHO]));
-	r->node = graph_links_copy(st, v[GM_NODE], isnull[GM_NODE]);
+	r->node = isnull[GM_NODE] ? -1 : graph_links_node(st, DatumGetTextPP(v[GM_NODE]));
 	r->archdomain = graph_links_copy(st, v[GM_ARCHDOMAIN], isnull[GM_ARCHDOMAIN]);
 	r->omitted = !isnull[GM_OMITTED] && DatumGetBool(v[GM_OMITTED]);
 	r->counted = isnull[GM_COUNTED] || DatumGetBool(v[GM_COUNTED]);
@@ -719,10 +757,10 @@ key_inet(StringInfo k, const inet *n)
 static void
 key_end(StringInfo k, const MapRow *r, const inet *address)
 {
-	if (r != NULL && r->node != NULL)
+	if (r != NULL && r->node >= 0)
 	{
-		appendStringInfoChar(k, END_NODE);
-		key_bytes(k, VARDATA_ANY(r->node), VARSIZE_ANY_EXHDR(r->node));
+		appendStringInfoChar(k, END_NODE_ID);
+		appendBinaryStringInfo(k, (const char *) &r->node, sizeof(r->node));
 	}
 	else
 	{
@@ -876,6 +914,13 @@ graph_links_combinefn(PG_FUNCTION_ARGS)
 		a = graph_links_state_new(aggcxt);
 	if (a->collapse_unknown < 0)
 		a->collapse_unknown = b->collapse_unknown;
+	if (a->nnodes == 0)
+	{
+		a->node_names = b->node_names;
+		a->nnodes = b->nnodes;
+	}
+	else if (b->nnodes != 0 && b->nnodes != a->nnodes)
+		elog(ERROR, "graph_links_agg states with %d and %d nodes", a->nnodes, b->nnodes);
 	linktab_start_iterate(b->links, &it);
 	while ((e = linktab_iterate(b->links, &it)) != NULL)
 		graph_links_merge(graph_links_entry(a, e->key.data, e->key.len), e);
@@ -884,7 +929,7 @@ graph_links_combinefn(PG_FUNCTION_ARGS)
 
 /*
  * graph_links_serialfn(internal): a version byte, collapse_unknown + 1 as a
- * byte, the number of links, then
+ * byte, the node names by number, the number of links, then
  * per link its key's length and bytes and its two statistics. Keys hold
  * integers in host byte order: states only pass between processes of one
  * server.
@@ -896,10 +941,17 @@ graph_links_serialfn(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	linktab_iterator it;
 	LinkEntry  *e;
+	int32		i;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, GRAPH_LINKS_SERIAL_VERSION);
 	pq_sendbyte(&buf, (uint8) (st->collapse_unknown + 1));
+	pq_sendint32(&buf, st->nnodes);
+	for (i = 0; i < st->nnodes; i++)
+	{
+		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(st->node_names[i]));
+		pq_sendbytes(&buf, VARDATA_ANY(st->node_names[i]), VARSIZE_ANY_EXHDR(st->node_names[i]));
+	}
 	pq_sendint64(&buf, st->links->members);
 	linktab_start_iterate(st->links, &it);
 	while ((e = linktab_iterate(st->links, &it)) != NULL)
@@ -935,6 +987,17 @@ graph_links_deserialfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "graph_links_agg state of version %d, expected %d", version,
 			 GRAPH_LINKS_SERIAL_VERSION);
 	st->collapse_unknown = pq_getmsgbyte(&buf) - 1;
+	st->nnodes = pq_getmsgint(&buf, 4);
+	st->node_names = MemoryContextAlloc(aggcxt, sizeof(text *) * Max(st->nnodes, 1));
+	for (i = 0; i < st->nnodes; i++)
+	{
+		uint32		len = pq_getmsgint(&buf, 4);
+		text	   *t = (text *) graph_links_alloc(st, VARHDRSZ + len);
+
+		SET_VARSIZE(t, VARHDRSZ + len);
+		memcpy(VARDATA(t), pq_getmsgbytes(&buf, len), len);
+		st->node_names[i] = t;
+	}
 	n = pq_getmsgint64(&buf);
 	for (i = 0; i < n; i++)
 	{
@@ -964,15 +1027,28 @@ key_read_bytes(const char **p, uint32 *len)
 	return data;
 }
 
-/* Read an end at *p: its node's bytes, or NULL and its address in *a. */
+/* Read an end at *p: its node's name, or NULL and its address in *a. */
 static const char *
-key_read_end(const char **p, uint32 *len, inet **a)
+key_read_end(const LinksState *st, const char **p, uint32 *len, inet **a)
 {
 	char		kind = *(*p)++;
 	inet	   *n;
 
 	if (kind == END_NODE)
 		return key_read_bytes(p, len);
+	if (kind == END_NODE_ID)
+	{
+		int32		id;
+		const text *t;
+
+		memcpy(&id, *p, sizeof(id));
+		*p += sizeof(id);
+		if (id < 0 || id >= st->nnodes)
+			elog(ERROR, "graph_links_agg key with node %d of %d", id, st->nnodes);
+		t = st->node_names[id];
+		*len = VARSIZE_ANY_EXHDR(t);
+		return VARDATA_ANY(t);
+	}
 	if (kind != END_ADDRESS)
 		elog(ERROR, "graph_links_agg key with an end of kind %d", kind);
 	n = palloc0(sizeof(inet));
@@ -1073,11 +1149,13 @@ link_has_address(const LinkEntry *e)
 	const char *p = e->key.data;
 	uint32		len;
 
-	if (*p != END_NODE)
+	if (*p == END_ADDRESS)
 		return true;
-	p++;
-	key_read_bytes(&p, &len);
-	return *p != END_NODE;
+	if (*p++ == END_NODE_ID)
+		p += sizeof(int32);
+	else
+		key_read_bytes(&p, &len);
+	return *p == END_ADDRESS;
 }
 
 /*
@@ -1092,6 +1170,8 @@ graph_links_named(LinksState *st)
 	linktab_iterator it;
 	LinkEntry  *e;
 
+	out->node_names = st->node_names;
+	out->nnodes = st->nnodes;
 	memset(&nm, 0, sizeof(nm));
 	nm.index = addrtab_create(CurrentMemoryContext, 256, NULL);
 	nm.max = 256;
@@ -1103,10 +1183,10 @@ graph_links_named(LinksState *st)
 		uint32		len;
 		inet	   *a = NULL;
 
-		if (key_read_end(&p, &len, &a) == NULL)
+		if (key_read_end(st, &p, &len, &a) == NULL)
 			naming_add(&nm, a);
 		a = NULL;
-		if (key_read_end(&p, &len, &a) == NULL)
+		if (key_read_end(st, &p, &len, &a) == NULL)
 			naming_add(&nm, a);
 	}
 	naming_run(&nm, st->collapse_unknown > 0);
@@ -1125,7 +1205,7 @@ graph_links_named(LinksState *st)
 		{
 			uint32		len;
 			inet	   *a = NULL;
-			const char *node = key_read_end(&p, &len, &a);
+			const char *node = key_read_end(st, &p, &len, &a);
 
 			appendStringInfoChar(k, END_NODE);
 			if (node == NULL)
@@ -1145,7 +1225,7 @@ graph_links_named(LinksState *st)
 
 /* A link (both ends nodes) as a graph_edge row. */
 static Datum
-graph_links_row(const LinkEntry *e, TupleDesc rowdesc, TupleDesc statsdesc)
+graph_links_row(const LinksState *st, const LinkEntry *e, TupleDesc rowdesc, TupleDesc statsdesc)
 {
 	Datum		values[GE_NATTS];
 	bool		nulls[GE_NATTS];
@@ -1155,9 +1235,9 @@ graph_links_row(const LinkEntry *e, TupleDesc rowdesc, TupleDesc statsdesc)
 	inet	   *a = NULL;
 
 	memset(nulls, 0, sizeof(nulls));
-	data = key_read_end(&p, &len, &a);
+	data = key_read_end(st, &p, &len, &a);
 	values[GE_SOURCE] = PointerGetDatum(cstring_to_text_with_len(data, len));
-	data = key_read_end(&p, &len, &a);
+	data = key_read_end(st, &p, &len, &a);
 	values[GE_TARGET] = PointerGetDatum(cstring_to_text_with_len(data, len));
 	data = key_read_bytes(&p, &len);
 	values[GE_PROTO] = text_or_null(data, len, &nulls[GE_PROTO]);
@@ -1228,11 +1308,11 @@ graph_links_finalfn(PG_FUNCTION_ARGS)
 	while ((e = linktab_iterate(st->links, &it)) != NULL)
 	{
 		if (!link_has_address(e))
-			rows[n++] = graph_links_row(e, rowdesc, statsdesc);
+			rows[n++] = graph_links_row(st, e, rowdesc, statsdesc);
 	}
 	linktab_start_iterate(named->links, &it);
 	while ((e = linktab_iterate(named->links, &it)) != NULL)
-		rows[n++] = graph_links_row(e, rowdesc, statsdesc);
+		rows[n++] = graph_links_row(named, e, rowdesc, statsdesc);
 	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
 	PG_RETURN_ARRAYTYPE_P(construct_array(rows, n, rowtype, typlen, typbyval, typalign));
 }
