@@ -466,7 +466,8 @@ aws_imds_credentials_parse(const char *json, aws_credentials *out, char *code, s
 	const char *c = doc != NULL ? imds_string(doc, "Code") : NULL;
 	tm_result	r = TM_ERR_REMOTE;
 
-	snprintf(code, code_size, "%s", c != NULL ? c : "missing");
+	/* An empty Code says as little as none: either is reported as "missing". */
+	snprintf(code, code_size, "%s", c != NULL && c[0] != '\0' ? c : "missing");
 	if (c != NULL && strcmp(c, "Success") == 0 && imds_string(doc, "AccessKeyId") != NULL &&
 		imds_string(doc, "SecretAccessKey") != NULL)
 		r = set_credentials(out, imds_string(doc, "AccessKeyId"), imds_string(doc, "SecretAccessKey"),
