@@ -72,6 +72,25 @@ db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params, P
 }
 
 tm_result
+db_check_time(PGconn *conn, const char *option, const char *value)
+{
+	PGresult   *res;
+	bool		ok;
+
+	if (value == NULL)
+		return TM_OK;
+	res = PQexecParams(conn, "SELECT $1::timestamptz", 1, NULL, &value, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	PQclear(res);
+	if (!ok)
+	{
+		errorf("option %s: '%s' is not a time; write it like 2016-05-01 12:00:00+00", option, value);
+		return TM_ERR_USAGE;
+	}
+	return TM_OK;
+}
+
+tm_result
 db_begin(PGconn *conn)
 {
 	return db_exec(conn, "BEGIN", 0, NULL, NULL);

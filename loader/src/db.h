@@ -25,6 +25,13 @@ tm_result	db_begin(PGconn *conn);
 tm_result	db_commit(PGconn *conn);
 void		db_rollback(PGconn *conn);
 
+/*
+ * A time option (--at, --since) must be one PostgreSQL understands: check it with the server
+ * that will use it, and say so as an option error naming OPTION, not as an SQL one. NULL is
+ * fine (the option was not given).
+ */
+tm_result	db_check_time(PGconn *conn, const char *option, const char *value);
+
 /* Print a server error (message, detail, hint) with what we were doing. */
 void		db_report(PGconn *conn, const PGresult *res, const char *doing);
 

@@ -708,26 +708,6 @@ apply_table(PGconn *conn, const inventory_options *o, const csvtable *t, tm_prob
 	return r;
 }
 
-/* --at must be a time PostgreSQL understands; say so as an option error, not a SQL one. */
-static tm_result
-check_at(PGconn *conn, const char *at)
-{
-	PGresult   *res;
-	bool		ok;
-
-	if (at == NULL)
-		return TM_OK;
-	res = PQexecParams(conn, "SELECT $1::timestamptz", 1, NULL, &at, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	PQclear(res);
-	if (!ok)
-	{
-		errorf("option --at: '%s' is not a time; write it like 2016-05-01 12:00:00+00", at);
-		return TM_ERR_USAGE;
-	}
-	return TM_OK;
-}
-
 /* Parse a file of any kind, then stage and apply it in one transaction. */
 static tm_result
 run(const inventory_options *o)
@@ -769,7 +749,7 @@ run(const inventory_options *o)
 		goto out;
 	r = db_connect(o->conninfo, &conn);
 	if (r == TM_OK)
-		r = check_at(conn, o->at);
+		r = db_check_time(conn, "--at", o->at);
 	if (r == TM_OK)
 		r = db_begin(conn);
 	if (r == TM_OK)

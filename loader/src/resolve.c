@@ -451,25 +451,6 @@ tally(lookup *items, size_t n, size_t *named, size_t *nameless, size_t *failed, 
 }
 
 static tm_result
-check_since(PGconn *conn, const char *since)
-{
-	PGresult   *res;
-	bool		ok;
-
-	if (since == NULL)
-		return TM_OK;
-	res = PQexecParams(conn, "SELECT $1::timestamptz", 1, NULL, &since, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	PQclear(res);
-	if (!ok)
-	{
-		errorf("option --since: '%s' is not a time; write it like 2016-05-01 12:00:00+00", since);
-		return TM_ERR_USAGE;
-	}
-	return TM_OK;
-}
-
-static tm_result
 run(const resolve_options *o)
 {
 	PGconn	   *conn = NULL;
@@ -485,7 +466,7 @@ run(const resolve_options *o)
 
 	r = db_connect(o->conninfo, &conn);
 	if (r == TM_OK)
-		r = check_since(conn, o->since);
+		r = db_check_time(conn, "--since", o->since);
 	if (r == TM_OK)
 		r = fetch_addresses(conn, o, &items, &n);
 	if (r == TM_OK)
