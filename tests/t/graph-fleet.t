@@ -102,10 +102,12 @@ explain=$(psql -XAtq -v ON_ERROR_STOP=1 -c "LOAD 'auto_explain'" -c "SET auto_ex
 	-c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_analyze = on" \
 	-c "SET auto_explain.log_level = notice" -c "SET client_min_messages = notice" -c "$par" \
 	-c "SELECT trafficmap.graph_json(since => '2016-05-02', until => '2016-05-05') IS NOT NULL" 2>&1)
-plan=$(awk '/graph_links_agg\(\$1/ {p = 1} p' <<<"$explain" | sed -n '/^Nested Loop/,/NOTICE/p')
+plan=$(awk '/graph_links_agg\(\(SELECT trafficmap.graph_map_once\(\$1\)\)/ {p = 1} p' <<<"$explain" | sed -n '/^Nested Loop/,/NOTICE/p')
 like "$plan" "Finalize Aggregate.*" "graph_links_agg runs as a finalize aggregate ..."
 like "$(tr '\n' ' ' <<<"$plan")" "Gather .*Workers Launched: 2 .*Partial Aggregate .*Parallel (Bitmap Heap|Seq) Scan on traffic" \
 	"... over partial aggregates in two parallel workers"
+like "$(tr '\n' ' ' <<<"$plan")" "InitPlan 1 .*Gather " \
+	"... with the address map made once, above the Gather, and handed to the workers as a parameter"
 with=$(psql -XAtq -c "$par" -c "SELECT md5(trafficmap.graph_json(since => '2016-05-02', until => '2016-05-05', \"grouping\" => 'instance')::text)")
 without=$(psql -XAtq -c "SET max_parallel_workers_per_gather = 0" -c "SELECT md5(trafficmap.graph_json(since => '2016-05-02', until => '2016-05-05', \"grouping\" => 'instance')::text)")
 like "$with" '^[0-9a-f]{32}$' "a map made with parallel workers ..."
