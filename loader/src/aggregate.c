@@ -303,12 +303,11 @@ flow_evidence(flow *f, const tm_flowinfo *fi, uint8_t dir)
 		f->rsts++;
 }
 
-/* A later fragment waits for the end, when its first fragment's flow is known. */
-static tm_result
-agg_later_fragment(tm_agg *a, const tm_flowinfo *fi, int64_t ts, uint64_t index)
+/* The datagram a fragment belongs to (made empty when new); NULL when the table is full. */
+static frag *
+frag_of(tm_agg *a, const tm_flowinfo *fi)
 {
 	frag_key	k;
-	frag	   *fr;
 	bool		added;
 
 	memset(&k, 0, sizeof(k));
@@ -318,7 +317,15 @@ agg_later_fragment(tm_agg *a, const tm_flowinfo *fi, int64_t ts, uint64_t index)
 	k.id = fi->frag_id;
 	k.family = fi->family;
 	k.proto = fi->proto;
-	fr = hashtab_upsert(&a->frags, &k, &added);
+	return hashtab_upsert(&a->frags, &k, &added);
+}
+
+/* A later fragment waits for the end, when its first fragment's flow is known. */
+static tm_result
+agg_later_fragment(tm_agg *a, const tm_flowinfo *fi, int64_t ts, uint64_t index)
+{
+	frag	   *fr = frag_of(a, fi);
+
 	if (fr == NULL)
 		return table_full("fragmented datagrams", a->frags.max);
 	if (fr->pkts == 0)
@@ -340,18 +347,8 @@ agg_later_fragment(tm_agg *a, const tm_flowinfo *fi, int64_t ts, uint64_t index)
 static tm_result
 agg_first_fragment(tm_agg *a, const tm_flowinfo *fi, const flow_key *fk, uint8_t dir)
 {
-	frag_key	k;
-	frag	   *fr;
-	bool		added;
+	frag	   *fr = frag_of(a, fi);
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.src, fi->src, 16);
-	memcpy(k.dst, fi->dst, 16);
-	k.ifkey = fi->ifkey;
-	k.id = fi->frag_id;
-	k.family = fi->family;
-	k.proto = fi->proto;
-	fr = hashtab_upsert(&a->frags, &k, &added);
 	if (fr == NULL)
 		return table_full("fragmented datagrams", a->frags.max);
 	if (!fr->have_first)
