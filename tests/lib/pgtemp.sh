@@ -16,7 +16,7 @@ PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 
 # Run a PostgreSQL server program as the user that may own the cluster.
 pgtemp_as_owner() {
-	if [ "$(id -u)" -eq 0 ]; then
+	if [ "$(command id -u)" -eq 0 ]; then
 		runuser -u postgres -- "$@"
 	else
 		"$@"
@@ -51,7 +51,7 @@ pgtemp_start() {
 	mkdir -p "$dir/sock"
 	chmod 0755 "$dir"
 	chmod 0700 "$dir/sock"
-	if [ "$(id -u)" -eq 0 ]; then
+	if [ "$(command id -u)" -eq 0 ]; then
 		chown -R postgres: "$dir"
 	fi
 	local port
