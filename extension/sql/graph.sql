@@ -472,6 +472,34 @@ COMMENT ON FUNCTION graph_edges(timestamptz, timestamptz, bigint[], text, intege
 
 -- The map as JSON ----------------------------------------------------------------------------
 
+-- graph_json's document in one pass over the links (src/graph_doc.c): the nodes and meta
+-- (the same in every row; the first row's are kept) and each link's columns, in the order the
+-- links are given. No combine function: the document is made in one process.
+CREATE FUNCTION graph_doc_transfn(internal, jsonb, jsonb, text, text, text, integer, text,
+								  bigint, bigint, bigint, bigint, bigint, bigint,
+								  timestamptz, timestamptz, bigint, bigint, bigint) RETURNS internal
+	AS 'MODULE_PATHNAME', 'graph_doc_transfn'
+	LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION graph_doc_finalfn(internal) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'graph_doc_finalfn'
+	LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE graph_doc_agg(nodes jsonb, meta jsonb, source text, target text, proto text,
+							   server_port integer, class text, edges bigint, conns bigint,
+							   c2s_packets bigint, s2c_packets bigint, c2s_bytes bigint,
+							   s2c_bytes bigint, first_seen timestamptz, last_seen timestamptz,
+							   syns bigint, fins bigint, rsts bigint) (
+	SFUNC = graph_doc_transfn,
+	STYPE = internal,
+	FINALFUNC = graph_doc_finalfn,
+	FINALFUNC_MODIFY = READ_WRITE,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE graph_doc_agg(jsonb, jsonb, text, text, text, integer, text, bigint, bigint, bigint, bigint, bigint, bigint, timestamptz, timestamptz, bigint, bigint, bigint) IS
+	'graph_json''s document {nodes, links, meta} from its nodes, its meta and its links'' rows, encoded as jsonb once';
+
 CREATE FUNCTION graph_json(since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL,
 						   capture_ids bigint[] DEFAULT NULL, "grouping" text DEFAULT 'cluster',
 						   depth integer DEFAULT 2, hide_classes text[] DEFAULT '{monitoring}',
@@ -490,8 +518,9 @@ DECLARE
 	now_mode boolean := resolve_at = 'now';
 	price_time timestamptz;
 	map trafficmap.graph_map_row[];
-	doc json;
 	result jsonb;
+	err_message text;
+	err_detail text;
 BEGIN
 	PERFORM trafficmap.graph_check("grouping", depth, hide_classes, min_bytes, resolve_at);
 	ad := trafficmap.graph_patterns('omit_archdomains', omit_archdomains, true);
@@ -508,6 +537,7 @@ BEGIN
 	                                                        "grouping", depth, ad.globs, ad.regexes, env.regexes) m
 	              WHERE w.captures > 0);
 
+	BEGIN
 	WITH edges AS MATERIALIZED (
 		SELECT * FROM trafficmap.graph_links(map, w.since, w.until, w.capture_ids, now_mode, collapse_unknown,
 		                                     w.first_id, w.last_id)
@@ -602,25 +632,27 @@ BEGIN
 		       sum(c.s2c_packets) AS s2c_packets, sum(c.c2s_bytes) AS c2s_bytes, sum(c.s2c_bytes) AS s2c_bytes
 		  FROM class_totals c
 	)
-	-- Built as json text, one object at a time, and made jsonb once: building jsonb value by
-	-- value re-encodes every nested value at each level. jsonb holds 256 MB at most: a map
-	-- larger than that (instances of a large fleet over many days) is an error that says so.
-	SELECT json_build_object(
-		'nodes', coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
+	-- The document is made by graph_doc_agg in one pass over the links (encoded once; a map
+	-- by instance has hundreds of thousands); the nodes and meta are small, built as json text
+	-- and made jsonb once. jsonb holds 256 MB at most: a map larger than that (instances of a
+	-- large fleet over many days) is an error that says so.
+	SELECT coalesce(d.doc, jsonb_build_object('nodes', d.nodes, 'links', '[]'::jsonb, 'meta', d.meta))
+	  FROM (SELECT (SELECT trafficmap.graph_doc_agg(x.nodes, x.meta, l.source, l.target, l.proto, l.server_port,
+	                                                  l.class, l.edges, l.conns, l.c2s_packets, l.s2c_packets,
+	                                                  l.c2s_bytes, l.s2c_bytes, l.first_seen, l.last_seen,
+	                                                  l.syns, l.fins, l.rsts)
+	                  -- Sorted here, not by the aggregate's ORDER BY, which would sort every
+	                  -- argument, nodes and meta included, once per link.
+	                  FROM (SELECT * FROM links ORDER BY source, target, proto, server_port, class) l) AS doc,
+	               x.nodes, x.meta
+	          FROM (SELECT
+		coalesce((SELECT json_agg(json_strip_nulls(json_build_object(
 		              'id', n.id, 'label', n.label, 'kind', n.kind, 'env', n.env, 'archdomain', n.archdomain,
 		              'members', n.members, 'hourly_cost', n.hourly_cost, 'host_stats', n.host_stats,
 		              'name', n.name, 'instance_type', n.instance_type, 'lifecycle', n.lifecycle,
 		              'az', n.az, 'region', n.region, 'group_id', n.group_id, 'group_name', n.group_name))
-		              ORDER BY n.id) FROM nodes n), '[]'),
-		'links', coalesce((SELECT json_agg(json_build_object(
-		              'source', l.source, 'target', l.target, 'proto', l.proto, 'server_port', l.server_port,
-		              'class', l.class, 'edges', l.edges, 'conns', l.conns,
-		              'c2s_packets', l.c2s_packets, 's2c_packets', l.s2c_packets, 'packets', l.c2s_packets + l.s2c_packets,
-		              'c2s_bytes', l.c2s_bytes, 's2c_bytes', l.s2c_bytes, 'bytes', l.c2s_bytes + l.s2c_bytes,
-		              'first_seen', l.first_seen, 'last_seen', l.last_seen,
-		              'syns', l.syns, 'fins', l.fins, 'rsts', l.rsts)
-		              ORDER BY l.source, l.target, l.proto, l.server_port, l.class) FROM links l), '[]'),
-		'meta', json_build_object(
+		              ORDER BY n.id) FROM nodes n), '[]')::jsonb AS nodes,
+		json_build_object(
 		    'since', w.since, 'until', w.until, 'capture_ids', to_json(w.capture_ids),
 		    'grouping', "grouping", 'depth', depth, 'hide_classes', to_json(coalesce(hide_classes, '{}')),
 		    'omit_archdomains', to_json(coalesce(omit_archdomains, '{}')),
@@ -640,15 +672,12 @@ BEGIN
 		    'shown', (SELECT json_build_object(
 		                   'nodes', (SELECT count(*) FROM nodes), 'links', count(*),
 		                   'packets', coalesce(sum(l.c2s_packets + l.s2c_packets), 0),
-		                   'bytes', coalesce(sum(l.c2s_bytes + l.s2c_bytes), 0)) FROM links l)))
-	  INTO doc;
-	BEGIN
-		result := doc::jsonb;
+		                   'bytes', coalesce(sum(l.c2s_bytes + l.s2c_bytes), 0)) FROM links l))::jsonb AS meta
+	          OFFSET 0) x) d  -- OFFSET 0: x stays a subquery, so its two values are made once, not per link
+	  INTO result;
 	EXCEPTION WHEN program_limit_exceeded THEN
-		RAISE EXCEPTION USING ERRCODE = 'program_limit_exceeded',
-			MESSAGE = format('the map is too large for jsonb: %s links, %s of JSON',
-			                 json_array_length(doc->'links'), pg_size_pretty(octet_length(doc::text)::bigint)),
-			DETAIL = SQLERRM,
+		GET STACKED DIAGNOSTICS err_message = MESSAGE_TEXT, err_detail = PG_EXCEPTION_DETAIL;
+		RAISE EXCEPTION USING ERRCODE = 'program_limit_exceeded', MESSAGE = err_message, DETAIL = err_detail,
 			HINT = 'Ask for less: a coarser grouping, a shorter window, hide_classes or min_bytes; trafficmap.graph_edges() returns the links as rows.';
 	END;
 	RETURN result;
