@@ -19,6 +19,7 @@
 #include "utils/lsyscache.h"
 #include "utils/sortsupport.h"
 
+#include "aggcontext.h"
 #include "archdomain.h"
 
 PG_FUNCTION_INFO_V1(archdomain_in);
@@ -658,23 +659,13 @@ lca_state_narrow(LcaState *s, const char *text, size_t len)
 		s->disjoint = true;
 }
 
-static MemoryContext
-lca_agg_context(FunctionCallInfo fcinfo)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "lca_agg support function called in a non-aggregate context");
-	return aggcxt;
-}
-
 /*
  * archdomain_lca_transfn(internal, archdomain): NULL names are skipped.
  */
 Datum
 archdomain_lca_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = lca_agg_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "lca_agg");
 	LcaState   *s = PG_ARGISNULL(0) ? NULL : (LcaState *) PG_GETARG_POINTER(0);
 	ArchDomain *a;
 
@@ -699,7 +690,7 @@ archdomain_lca_transfn(PG_FUNCTION_ARGS)
 Datum
 archdomain_lca_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = lca_agg_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "lca_agg");
 	LcaState   *s1 = PG_ARGISNULL(0) ? NULL : (LcaState *) PG_GETARG_POINTER(0);
 	LcaState   *s2 = PG_ARGISNULL(1) ? NULL : (LcaState *) PG_GETARG_POINTER(1);
 
@@ -742,7 +733,7 @@ archdomain_lca_serialfn(PG_FUNCTION_ARGS)
 Datum
 archdomain_lca_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = lca_agg_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "lca_agg");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	const char *p = VARDATA_ANY(b);
 	size_t		len = VARSIZE_ANY_EXHDR(b);

@@ -24,6 +24,7 @@
 #include "libpq/pqformat.h"
 #include "utils/typcache.h"
 
+#include "aggcontext.h"
 #include "edgestats.h"
 
 PG_FUNCTION_INFO_V1(edge_stats_transfn);
@@ -184,21 +185,11 @@ edge_stats_form(const EdgeStats *s, TupleDesc desc)
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
-static MemoryContext
-edge_stats_context(FunctionCallInfo fcinfo)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "edge_stats support function called in a non-aggregate context");
-	return aggcxt;
-}
-
 /* The state so far, or a new empty one in the aggregate's context. */
 static EdgeStats *
 edge_stats_state(FunctionCallInfo fcinfo)
 {
-	MemoryContext aggcxt = edge_stats_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "edge_stats");
 
 	if (!PG_ARGISNULL(0))
 		return (EdgeStats *) PG_GETARG_POINTER(0);
@@ -270,7 +261,7 @@ edge_stats_sum_transfn(PG_FUNCTION_ARGS)
 Datum
 edge_stats_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = edge_stats_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "edge_stats");
 	EdgeStats  *a = PG_ARGISNULL(0) ? NULL : (EdgeStats *) PG_GETARG_POINTER(0);
 	EdgeStats  *b = PG_ARGISNULL(1) ? NULL : (EdgeStats *) PG_GETARG_POINTER(1);
 
@@ -312,7 +303,7 @@ edge_stats_serialfn(PG_FUNCTION_ARGS)
 Datum
 edge_stats_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = edge_stats_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "edge_stats");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	EdgeStats  *s;

@@ -32,6 +32,8 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
+#include "aggcontext.h"
+
 PG_FUNCTION_INFO_V1(graph_doc_transfn);
 PG_FUNCTION_INFO_V1(graph_doc_finalfn);
 
@@ -187,8 +189,7 @@ graph_doc_transfn(PG_FUNCTION_ARGS)
 	DocState   *st;
 	JsonbParseState **ps;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "graph_doc_agg_transfn called in a non-aggregate context");
+	aggcxt = aggregate_context(fcinfo, "graph_doc_agg");
 	if (PG_NARGS() != GD_NARGS)
 		elog(ERROR, "graph_doc_agg takes %d arguments, not %d", GD_NARGS - 1, PG_NARGS() - 1);
 	old = MemoryContextSwitchTo(aggcxt);
@@ -267,8 +268,7 @@ graph_doc_finalfn(PG_FUNCTION_ARGS)
 	JsonbValue *doc;
 	Jsonb	   *result = NULL;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "graph_doc_agg_finalfn called in a non-aggregate context");
+	aggcxt = aggregate_context(fcinfo, "graph_doc_agg");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (DocState *) PG_GETARG_POINTER(0);

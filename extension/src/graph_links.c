@@ -56,6 +56,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
+#include "aggcontext.h"
 #include "archdomain.h"
 #include "classes.h"
 #include "edgestats.h"
@@ -271,16 +272,6 @@ typedef struct LinksState
 	int			collapse_unknown;	/* the scope's, -1 until known */
 	CaptureEntry *last;			/* the capture of the previous row */
 } LinksState;
-
-static MemoryContext
-graph_links_context(FunctionCallInfo fcinfo)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "graph_links_agg support function called in a non-aggregate context");
-	return aggcxt;
-}
 
 static LinksState *
 graph_links_state_new(MemoryContext cxt)
@@ -794,7 +785,7 @@ key_rest(StringInfo k, const text *proto, bool have_port, int32 port, const text
 Datum
 graph_links_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = graph_links_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "graph_links_agg");
 	LinksState *st = PG_ARGISNULL(0) ? graph_links_state_new(aggcxt)
 		: (LinksState *) PG_GETARG_POINTER(0);
 	CaptureEntry *cap;
@@ -898,7 +889,7 @@ graph_links_merge(LinkEntry *a, const LinkEntry *b)
 Datum
 graph_links_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = graph_links_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "graph_links_agg");
 	LinksState *a = PG_ARGISNULL(0) ? NULL : (LinksState *) PG_GETARG_POINTER(0);
 	LinksState *b = PG_ARGISNULL(1) ? NULL : (LinksState *) PG_GETARG_POINTER(1);
 	linktab_iterator it;
@@ -970,7 +961,7 @@ graph_links_serialfn(PG_FUNCTION_ARGS)
 Datum
 graph_links_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = graph_links_context(fcinfo);
+	MemoryContext aggcxt = aggregate_context(fcinfo, "graph_links_agg");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	LinksState *st = graph_links_state_new(aggcxt);
 	StringInfoData buf;
